@@ -1,0 +1,52 @@
+/** Turns `loom server` flags (and MLflow's environment variables) into a frozen ServerConfig. */
+import { isAbsolute, resolve } from 'node:path';
+import type { ServerConfig } from '@loom/core';
+
+export interface ServerFlags {
+  backendStoreUri?: string;
+  defaultArtifactRoot?: string;
+  artifactsDestination?: string;
+  serveArtifacts: boolean;
+  artifactsOnly?: boolean;
+  host?: string;
+  port?: string;
+  workers?: string;
+}
+
+/** A local path or file: URI made absolute against `cwd`; other URIs pass through. */
+function absolutePath(p: string, cwd: string): string {
+  if (p.startsWith('file://')) return p.slice('file://'.length);
+  if (/^[a-zA-Z][\w+.-]*:\//.test(p)) return p;
+  return isAbsolute(p) ? p : resolve(cwd, p);
+}
+
+function positiveInt(name: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw new Error(`invalid ${name} '${text}'`);
+  return n;
+}
+
+/** The server configuration for these flags, with MLflow's defaults, run in `cwd`. */
+export function toServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv, cwd: string): ServerConfig {
+  const serveArtifacts = flags.serveArtifacts;
+  const backendStoreUri = flags.backendStoreUri ?? env.MLFLOW_BACKEND_STORE_URI ?? 'sqlite:///mlflow.db';
+  const defaultRoot =
+    flags.defaultArtifactRoot ??
+    env.MLFLOW_DEFAULT_ARTIFACT_ROOT ??
+    (serveArtifacts ? 'mlflow-artifacts:/' : resolve(cwd, 'mlruns'));
+  const destination = flags.artifactsDestination ?? env.MLFLOW_ARTIFACTS_DESTINATION ?? './mlartifacts';
+  const config: ServerConfig = {
+    backendStoreUri,
+    defaultArtifactRoot: /^[a-zA-Z][\w+.-]*:/.test(defaultRoot) ? defaultRoot : absolutePath(defaultRoot, cwd),
+    artifactsDestination: absolutePath(destination, cwd),
+    serveArtifacts,
+    artifactsOnly: Boolean(flags.artifactsOnly),
+    host: flags.host ?? env.MLFLOW_HOST ?? '127.0.0.1',
+    port: positiveInt('port', flags.port ?? env.MLFLOW_PORT ?? '5000', 0, 65535),
+    workers: positiveInt('workers', flags.workers ?? env.MLFLOW_WORKERS ?? '1', 1, 256),
+  };
+  if (config.artifactsOnly && !config.serveArtifacts) {
+    throw new Error('--artifacts-only requires artifact serving; drop --no-serve-artifacts');
+  }
+  return Object.freeze(config);
+}

@@ -1,0 +1,21 @@
+/** The `loom` command line: MLflow's commands and flags. */
+import { Command } from 'commander';
+import { LoomError } from '@loom/protocol';
+import { serverCommand } from './commands/server';
+import { dbCommand } from './commands/db';
+
+const program = new Command('loom')
+  .description('Loom: an MLflow-compatible ML lifecycle platform')
+  .version('0.1.0');
+program.addCommand(serverCommand('server', 'Run the tracking server (REST API, artifact proxy and UI).'));
+program.addCommand(serverCommand('ui', 'Run the tracking server with the UI (same as `server`).'));
+program.addCommand(dbCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // One line, no stack trace: the user needs the reason, not our call stack.
+  const message = err instanceof LoomError || err instanceof Error ? err.message : String(err);
+  console.error(`loom: ${message}`);
+  process.exit(1);
+}

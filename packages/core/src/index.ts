@@ -1,0 +1,11 @@
+export * from './config';
+export * from './tracking/entities';
+export * from './tracking/tracking-store';
+export * from './tracking/tracking-service';
+export * from './tracking/validation';
+export * from './store/sql/driver';
+export * from './store/sql/migrate';
+export { SqliteDriver } from './store/sql/sqlite/sqlite-driver';
+export { SqlTrackingStore } from './store/sql/tracking/sql-tracking-store';
+export * from './store/open-tracking-store';
+export * from './artifacts';

@@ -1,0 +1,36 @@
+/** The one interface SQL code talks to; a dialect folder implements it for each database. */
+
+export type Dialect = 'sqlite' | 'postgres';
+export type SqlValue = string | number | bigint | null | Buffer;
+
+/** Something that runs SQL with `?` placeholders. */
+export interface Queryable {
+  /** All rows of a query. */
+  all<R>(sql: string, params?: readonly SqlValue[]): Promise<R[]>;
+  /** The first row of a query, if any. */
+  get<R>(sql: string, params?: readonly SqlValue[]): Promise<R | undefined>;
+  /** Runs a statement; resolves to the number of rows it changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+}
+
+/** A connection (or pool) to one database. */
+export interface SqlDriver extends Queryable {
+  readonly dialect: Dialect;
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements (migrations). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Serialises async critical sections (one writer at a time). */
+export class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  /** Runs `fn` after every earlier holder has finished. */
+  lock<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn, fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}

@@ -1,0 +1,11 @@
+/** The ordered list of schema migrations. Append only: never edit one that has shipped. */
+import type { Dialect } from '../driver';
+import * as tracking from './001-tracking';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(dialect: Dialect): string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'tracking', up: tracking.up }];

@@ -1,0 +1,118 @@
+/** SQLite through better-sqlite3: one writer connection, one reader, cached prepared statements. */
+import Database, { type Statement } from 'better-sqlite3';
+import { Mutex, type Queryable, type SqlDriver, type SqlValue } from '../driver';
+
+export interface SqliteOptions {
+  /** `NORMAL` keeps every commit across a killed process; `FULL` also across power loss. */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+const STATEMENT_CACHE_LIMIT = 2000;
+
+class Connection implements Queryable {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(readonly db: Database.Database) {}
+
+  statement(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      if (this.statements.size >= STATEMENT_CACHE_LIMIT) this.statements.clear();
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  all<R>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+    return Promise.resolve(this.statement(sql).all(...params) as R[]);
+  }
+
+  get<R>(sql: string, params: readonly SqlValue[] = []): Promise<R | undefined> {
+    return Promise.resolve(this.statement(sql).get(...params) as R | undefined);
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return Promise.resolve(this.statement(sql).run(...params).changes);
+  }
+}
+
+function open(path: string, readonly: boolean, synchronous: string): Database.Database {
+  const db = new Database(path, { readonly, fileMustExist: readonly });
+  db.pragma('busy_timeout = 10000');
+  if (!readonly) db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('foreign_keys = ON');
+  // MLflow's LIKE is case-sensitive; ILIKE is compiled to LOWER() LIKE LOWER().
+  db.pragma('case_sensitive_like = ON');
+  return db;
+}
+
+/** A SQLite database file. Writes (and transactions) are serialised on one connection. */
+export class SqliteDriver implements SqlDriver {
+  readonly dialect = 'sqlite' as const;
+  private readonly writer: Connection;
+  private reader: Connection | undefined;
+  private readonly writeLock = new Mutex();
+
+  constructor(
+    readonly path: string,
+    private readonly options: SqliteOptions = {},
+  ) {
+    this.writer = new Connection(open(path, false, options.synchronous ?? 'NORMAL'));
+  }
+
+  /** The reader is opened lazily: the file must exist (the writer creates it) before it can open read-only. */
+  private read(): Connection {
+    this.reader ??= new Connection(open(this.path, true, this.options.synchronous ?? 'NORMAL'));
+    return this.reader;
+  }
+
+  all<R>(sql: string, params?: readonly SqlValue[]): Promise<R[]> {
+    return this.read().all<R>(sql, params);
+  }
+
+  get<R>(sql: string, params?: readonly SqlValue[]): Promise<R | undefined> {
+    return this.read().get<R>(sql, params);
+  }
+
+  run(sql: string, params?: readonly SqlValue[]): Promise<number> {
+    return this.writeLock.lock(() => this.writer.run(sql, params));
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.writeLock.lock(async () => {
+      const db = this.writer.db;
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.writer);
+        db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.writeLock.lock(async () => {
+      this.writer.db.exec(sql);
+    });
+  }
+
+  /** Runs SQLite's own consistency check; `ok` when the file is sound. */
+  integrityCheck(): string {
+    return String(this.writer.db.pragma('integrity_check', { simple: true }));
+  }
+
+  close(): Promise<void> {
+    return this.writeLock.lock(async () => {
+      this.reader?.db.close();
+      if (this.writer.db.open) {
+        this.writer.db.pragma('wal_checkpoint(TRUNCATE)');
+        this.writer.db.close();
+      }
+    });
+  }
+}

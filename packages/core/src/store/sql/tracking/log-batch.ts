@@ -1,0 +1,154 @@
+/**
+ * The ingest hot path: one transaction per batch, multi-row inserts from cached statements, the
+ * latest-metric table maintained by a guarded upsert. All or nothing: a param conflict rolls back
+ * the whole batch (MLflow may keep part of it).
+ */
+import { invalidParameter } from '@loom/protocol';
+import type { KeyValue, Metric } from '../../../tracking/entities';
+import type { Queryable, SqlDriver, SqlValue } from '../driver';
+import { chunks, num, placeholders } from '../sql-util';
+import { activeRunRow, upsertTags } from './runs';
+
+const METRIC_WIDTH = 9;
+const METRIC_CHUNK = 100;
+const METRIC_INSERT = 'INSERT INTO metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest) VALUES ';
+const LATEST_UPSERT_TAIL = `
+  ON CONFLICT (run_pk, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp,
+    is_nan = excluded.is_nan, value = excluded.value, model_id = excluded.model_id,
+    dataset_name = excluded.dataset_name, dataset_digest = excluded.dataset_digest
+  WHERE excluded.step > latest_metrics.step
+     OR (excluded.step = latest_metrics.step AND (excluded.timestamp > latest_metrics.timestamp
+     OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)))`;
+
+const sqlCache = new Map<string, string>();
+
+/** SQL text for `rows` rows, built once per size so the driver's statement cache hits. */
+function cached(kind: string, rows: number, build: () => string): string {
+  const key = `${kind}:${rows}`;
+  let sql = sqlCache.get(key);
+  if (!sql) sqlCache.set(key, (sql = build()));
+  return sql;
+}
+
+function metricRow(runPk: number, m: Metric, out: SqlValue[]): void {
+  const nan = Number.isNaN(m.value);
+  out.push(
+    runPk,
+    m.key,
+    m.step,
+    m.timestamp,
+    nan ? 1 : 0,
+    nan ? 0 : m.value,
+    m.modelId ?? null,
+    m.datasetName ?? null,
+    m.datasetDigest ?? null,
+  );
+}
+
+/** True when `a` is later than `b` in MLflow's "latest" order (step, timestamp, value). */
+function isLater(a: Metric, b: Metric): boolean {
+  if (a.step !== b.step) return a.step > b.step;
+  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
+  const av = Number.isNaN(a.value) ? 0 : a.value;
+  const bv = Number.isNaN(b.value) ? 0 : b.value;
+  return av > bv;
+}
+
+async function insertMetrics(q: Queryable, runPk: number, metrics: readonly Metric[]): Promise<void> {
+  for (const part of chunks(metrics, METRIC_CHUNK)) {
+    const sql = cached('metrics', part.length, () => {
+      const row = placeholders(METRIC_WIDTH);
+      return `${METRIC_INSERT}${new Array<string>(part.length).fill(row).join(', ')} ON CONFLICT DO NOTHING`;
+    });
+    const values: SqlValue[] = [];
+    for (const m of part) metricRow(runPk, m, values);
+    await q.run(sql, values);
+  }
+  const latest = new Map<string, Metric>();
+  for (const m of metrics) {
+    const seen = latest.get(m.key);
+    if (!seen || isLater(m, seen)) latest.set(m.key, m);
+  }
+  for (const part of chunks([...latest.values()], METRIC_CHUNK)) {
+    const sql = cached('latest', part.length, () => {
+      const row = placeholders(METRIC_WIDTH);
+      return `INSERT INTO latest_metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest)
+        VALUES ${new Array<string>(part.length).fill(row).join(', ')}${LATEST_UPSERT_TAIL}`;
+    });
+    const values: SqlValue[] = [];
+    for (const m of part) metricRow(runPk, m, values);
+    await q.run(sql, values);
+  }
+}
+
+/** Metrics logged with a model id are also the logged model's metrics (MLflow 3). */
+async function insertModelMetrics(q: Queryable, runId: string, metrics: readonly Metric[]): Promise<void> {
+  const withModel = metrics.filter((m) => m.modelId);
+  if (withModel.length === 0) return;
+  const ids = [...new Set(withModel.map((m) => m.modelId!))];
+  const known = new Set(
+    (
+      await q.all<{ model_id: string }>(
+        `SELECT model_id FROM logged_models WHERE model_id IN ${placeholders(ids.length)}`,
+        ids,
+      )
+    ).map((r) => r.model_id),
+  );
+  for (const m of withModel) {
+    if (!known.has(m.modelId!)) continue;
+    const nan = Number.isNaN(m.value);
+    await q.run(
+      `INSERT INTO logged_model_metrics (model_id, key, step, timestamp, is_nan, value, run_id, dataset_name, dataset_digest)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [m.modelId!, m.key, m.step, m.timestamp, nan ? 1 : 0, nan ? 0 : m.value, runId, m.datasetName ?? null, m.datasetDigest ?? null],
+    );
+  }
+}
+
+async function insertParams(q: Queryable, runPk: number, runId: string, params: readonly KeyValue[]): Promise<void> {
+  if (params.length === 0) return;
+  const existing = new Map<string, string>();
+  for (const part of chunks(params, 300)) {
+    const rows = await q.all<{ key: string; value: string }>(
+      `SELECT key, value FROM params WHERE run_pk = ? AND key IN ${placeholders(part.length)}`,
+      [runPk, ...part.map((p) => p.key)],
+    );
+    for (const r of rows) existing.set(r.key, r.value);
+  }
+  const conflicts = params.filter((p) => existing.has(p.key) && existing.get(p.key) !== p.value);
+  if (conflicts.length > 0) {
+    const shown = conflicts
+      .map((p) => `{'key': '${p.key}', 'old_value': '${existing.get(p.key)}', 'new_value': '${p.value}'}`)
+      .join(', ');
+    throw invalidParameter(
+      `Changing param values is not allowed. Params were already logged='[${shown}]' for run ID='${runId}'.`,
+    );
+  }
+  const fresh = params.filter((p) => !existing.has(p.key));
+  for (const part of chunks(fresh, 300)) {
+    await q.run(
+      `INSERT INTO params (run_pk, key, value) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
+      part.flatMap((p) => [runPk, p.key, p.value]),
+    );
+  }
+}
+
+/** Writes a validated batch to an active run in one transaction. */
+export async function logBatch(
+  db: SqlDriver,
+  runId: string,
+  metrics: readonly Metric[],
+  params: readonly KeyValue[],
+  tags: readonly KeyValue[],
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const row = await activeRunRow(tx, runId);
+    const runPk = num(row.run_pk);
+    await insertParams(tx, runPk, runId, params);
+    await upsertTags(tx, runPk, tags);
+    if (metrics.length > 0) {
+      await insertMetrics(tx, runPk, metrics);
+      await insertModelMetrics(tx, runId, metrics);
+    }
+  });
+}

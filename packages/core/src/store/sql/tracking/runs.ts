@@ -1,0 +1,256 @@
+/** Runs: creation, lookup, lifecycle and search, loaded in set queries (never one query per run). */
+import { invalidParameter, notFound } from '@loom/protocol';
+import type { DatasetInput, KeyValue, Page, Run, RunInfo } from '../../../tracking/entities';
+import { compileRunSearch, decodePageToken, encodePageToken } from '../../../tracking/search';
+import type { NewRun, RunUpdate, SearchRunsQuery } from '../../../tracking/tracking-store';
+import type { Queryable, SqlDriver } from '../driver';
+import { chunks, num, placeholders } from '../sql-util';
+import { experimentRow, joinArtifactUri } from './experiments';
+import {
+  METRIC_COLUMNS,
+  RUN_COLUMNS,
+  groupByRun,
+  toMetric,
+  toRunInfo,
+  type MetricRow,
+  type RunRow,
+} from './rows';
+
+export const RUN_NAME_TAG = 'mlflow.runName';
+
+/** The runs row of `runId`, or RESOURCE_DOES_NOT_EXIST. */
+export async function runRow(q: Queryable, runId: string): Promise<RunRow> {
+  const row = await q.get<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`, [runId]);
+  if (!row) throw notFound(`Run with id=${runId} not found`);
+  return row;
+}
+
+/** The runs row of an active run; logging to a deleted run is INVALID_PARAMETER_VALUE, as in MLflow. */
+export async function activeRunRow(q: Queryable, runId: string): Promise<RunRow> {
+  const row = await runRow(q, runId);
+  if (row.lifecycle_stage !== 'active') {
+    throw invalidParameter(
+      `The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`,
+    );
+  }
+  return row;
+}
+
+/** Inserts a run in an active experiment and returns it. */
+export async function createRun(db: SqlDriver, run: NewRun): Promise<Run> {
+  const pk = await db.transaction(async (tx) => {
+    const exp = await experimentRow(tx, run.experimentId);
+    if (exp.lifecycle_stage !== 'active') {
+      throw invalidParameter(
+        `The experiment ${run.experimentId} must be in the 'active' state. Current state is ${exp.lifecycle_stage}.`,
+      );
+    }
+    const artifactUri = joinArtifactUri(exp.artifact_location, run.runId, 'artifacts');
+    const row = await tx.get<{ run_pk: number | string }>(
+      `INSERT INTO runs (run_id, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage)
+       VALUES (?, ?, ?, ?, 'RUNNING', ?, NULL, ?, 'active') RETURNING run_pk`,
+      [run.runId, exp.experiment_id, run.runName, run.userId, run.startTime, artifactUri],
+    );
+    const runPk = num(row!.run_pk);
+    await upsertTags(tx, runPk, run.tags);
+    return runPk;
+  });
+  const [created] = await loadRuns(db, [pk]);
+  return created!;
+}
+
+/** Upserts run tags (last value wins within one call, so PostgreSQL never sees a key twice). */
+export async function upsertTags(q: Queryable, runPk: number, tags: readonly KeyValue[]): Promise<void> {
+  if (tags.length === 0) return;
+  const last = new Map<string, string>();
+  for (const t of tags) last.set(t.key, t.value);
+  for (const part of chunks([...last], 300)) {
+    await q.run(
+      `INSERT INTO tags (run_pk, key, value) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}
+       ON CONFLICT (run_pk, key) DO UPDATE SET value = excluded.value`,
+      part.flatMap(([key, value]) => [runPk, key, value]),
+    );
+  }
+  const runName = last.get(RUN_NAME_TAG);
+  if (runName !== undefined) await q.run('UPDATE runs SET name = ? WHERE run_pk = ?', [runName, runPk]);
+}
+
+/** A run with all its data. Works for deleted runs too. */
+export async function getRun(q: Queryable, runId: string): Promise<Run> {
+  const row = await runRow(q, runId);
+  const [run] = await loadRuns(q, [num(row.run_pk)]);
+  return run!;
+}
+
+/** Only the info part of a run. */
+export async function getRunInfo(q: Queryable, runId: string): Promise<RunInfo> {
+  return toRunInfo(await runRow(q, runId));
+}
+
+/** Changes status / end time / name of an active run. */
+export async function updateRun(db: SqlDriver, runId: string, update: RunUpdate): Promise<RunInfo> {
+  return db.transaction(async (tx) => {
+    const row = await activeRunRow(tx, runId);
+    const pk = num(row.run_pk);
+    if (update.status !== undefined) await tx.run('UPDATE runs SET status = ? WHERE run_pk = ?', [update.status, pk]);
+    if (update.endTime !== undefined)
+      await tx.run('UPDATE runs SET end_time = ? WHERE run_pk = ?', [update.endTime, pk]);
+    if (update.runName !== undefined) await upsertTags(tx, pk, [{ key: RUN_NAME_TAG, value: update.runName }]);
+    return toRunInfo(await runRow(tx, runId));
+  });
+}
+
+/** Soft-deletes a run. */
+export async function deleteRun(db: SqlDriver, runId: string, time: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await runRow(tx, runId);
+    await tx.run(`UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE run_id = ?`, [time, runId]);
+  });
+}
+
+/** Restores a soft-deleted run. */
+export async function restoreRun(db: SqlDriver, runId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await runRow(tx, runId);
+    await tx.run(`UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_id = ?`, [runId]);
+  });
+}
+
+/** Deletes a tag of an active run; a missing tag is RESOURCE_DOES_NOT_EXIST. */
+export async function deleteTag(db: SqlDriver, runId: string, key: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const row = await activeRunRow(tx, runId);
+    const n = await tx.run('DELETE FROM tags WHERE run_pk = ? AND key = ?', [row.run_pk, key]);
+    if (n === 0) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
+  });
+}
+
+/** One page of runs matching a search: run ids first, then their data in a few set queries. */
+export async function searchRuns(db: SqlDriver, query: SearchRunsQuery): Promise<Page<Run>> {
+  const offset = query.pageToken ? decodePageToken(query.pageToken) : 0;
+  if (query.experimentIds.length === 0) return { items: [] };
+  const { sql, params } = compileRunSearch(
+    {
+      experimentIds: query.experimentIds,
+      filter: query.filter,
+      orderBy: query.orderBy,
+      viewType: query.viewType,
+      limit: query.maxResults + 1,
+      offset,
+    },
+    db.dialect,
+  );
+  const pks = (await db.all<{ run_pk: number | string }>(sql, params)).map((r) => num(r.run_pk));
+  const more = pks.length > query.maxResults;
+  const items = await loadRuns(db, more ? pks.slice(0, query.maxResults) : pks);
+  return { items, nextPageToken: more ? encodePageToken(offset + query.maxResults) : undefined };
+}
+
+interface KeyValueRow {
+  run_pk: number | string;
+  key: string;
+  value: string;
+}
+
+interface InputRow {
+  run_pk: number | string;
+  dataset_pk: number | string;
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+}
+
+/** Loads whole runs by internal key, in the order given. */
+export async function loadRuns(q: Queryable, pks: readonly number[]): Promise<Run[]> {
+  if (pks.length === 0) return [];
+  const infos: RunRow[] = [];
+  const params: KeyValueRow[] = [];
+  const tags: KeyValueRow[] = [];
+  const metrics: (MetricRow & { run_pk: number | string })[] = [];
+  const inputs: InputRow[] = [];
+  const inputTags: (KeyValueRow & { dataset_pk: number | string })[] = [];
+  const modelInputs: { run_pk: number | string; model_id: string }[] = [];
+  const modelOutputs: { run_pk: number | string; model_id: string; step: number | string }[] = [];
+  for (const part of chunks(pks, 500)) {
+    const inList = placeholders(part.length);
+    infos.push(...(await q.all<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_pk IN ${inList}`, part)));
+    params.push(
+      ...(await q.all<KeyValueRow>(`SELECT run_pk, key, value FROM params WHERE run_pk IN ${inList}`, part)),
+    );
+    tags.push(...(await q.all<KeyValueRow>(`SELECT run_pk, key, value FROM tags WHERE run_pk IN ${inList}`, part)));
+    metrics.push(
+      ...(await q.all<MetricRow & { run_pk: number }>(
+        `SELECT run_pk, ${METRIC_COLUMNS} FROM latest_metrics WHERE run_pk IN ${inList}`,
+        part,
+      )),
+    );
+    inputs.push(
+      ...(await q.all<InputRow>(
+        `SELECT i.run_pk, d.dataset_pk, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
+         FROM run_inputs i JOIN datasets d ON d.dataset_pk = i.dataset_pk WHERE i.run_pk IN ${inList}
+         ORDER BY i.run_pk, d.dataset_pk`,
+        part,
+      )),
+    );
+    if (inputs.length > 0) {
+      inputTags.push(
+        ...(await q.all<KeyValueRow & { dataset_pk: number }>(
+          `SELECT run_pk, dataset_pk, key, value FROM input_tags WHERE run_pk IN ${inList}`,
+          part,
+        )),
+      );
+    }
+    modelInputs.push(
+      ...(await q.all<{ run_pk: number; model_id: string }>(
+        `SELECT run_pk, model_id FROM run_model_inputs WHERE run_pk IN ${inList}`,
+        part,
+      )),
+    );
+    modelOutputs.push(
+      ...(await q.all<{ run_pk: number; model_id: string; step: number }>(
+        `SELECT run_pk, model_id, step FROM run_model_outputs WHERE run_pk IN ${inList}`,
+        part,
+      )),
+    );
+  }
+  const byPk = new Map(infos.map((r) => [num(r.run_pk), r]));
+  const paramsBy = groupByRun(params);
+  const tagsBy = groupByRun(tags);
+  const metricsBy = groupByRun(metrics);
+  const inputsBy = groupByRun(inputs);
+  const inputTagsBy = groupByRun(inputTags);
+  const modelInputsBy = groupByRun(modelInputs);
+  const modelOutputsBy = groupByRun(modelOutputs);
+  const kv = (rows: KeyValueRow[] | undefined): KeyValue[] =>
+    (rows ?? []).map((r) => ({ key: r.key, value: r.value }));
+  return pks.flatMap((pk) => {
+    const row = byPk.get(pk);
+    if (!row) return [];
+    const tagRows = inputTagsBy.get(pk) ?? [];
+    const datasetInputs: DatasetInput[] = (inputsBy.get(pk) ?? []).map((d) => ({
+      tags: kv(tagRows.filter((t) => num(t.dataset_pk) === num(d.dataset_pk))),
+      dataset: {
+        name: d.name,
+        digest: d.digest,
+        sourceType: d.source_type,
+        source: d.source,
+        schema: d.schema ?? undefined,
+        profile: d.profile ?? undefined,
+      },
+    }));
+    return [
+      {
+        info: toRunInfo(row),
+        metrics: (metricsBy.get(pk) ?? []).map(toMetric),
+        params: kv(paramsBy.get(pk)),
+        tags: kv(tagsBy.get(pk)),
+        datasetInputs,
+        modelInputs: (modelInputsBy.get(pk) ?? []).map((m) => m.model_id),
+        modelOutputs: (modelOutputsBy.get(pk) ?? []).map((m) => ({ modelId: m.model_id, step: num(m.step) })),
+      },
+    ];
+  });
+}

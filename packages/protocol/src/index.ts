@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './entities';
+export * from './json';
+export * from './schema';
+export * as tracking from './tracking-api';

@@ -1,0 +1,194 @@
+/**
+ * Request schemas with protobuf-JSON decoding rules, as MLflow's server applies them:
+ * snake_case or lowerCamelCase names, int64 as number or decimal string, enums by name or number,
+ * doubles as numbers or "NaN"/"Infinity"/"-Infinity", unknown fields ignored, null = absent.
+ */
+import { invalidParameter } from './errors';
+
+type Scalar =
+  | { kind: 'string' }
+  | { kind: 'int64' }
+  | { kind: 'int32' }
+  | { kind: 'double' }
+  | { kind: 'bool' }
+  | { kind: 'enum'; values: readonly string[]; numbers: Readonly<Record<number, string>> }
+  | { kind: 'message'; fields: Fields };
+
+/** One field of a request message. `P` says whether the decoded value is always present. */
+export interface Field<T, P extends boolean = boolean> {
+  readonly type: Scalar;
+  readonly repeated: boolean;
+  readonly isRequired: boolean;
+  readonly present: P;
+  /** Type carrier only; never set at run time. */
+  readonly __value?: T;
+}
+
+export type Fields = Readonly<Record<string, Field<unknown>>>;
+
+type ValueOf<F> = F extends Field<infer T, boolean> ? T : never;
+type PresentKeys<F extends Fields> = { [K in keyof F]: F[K]['present'] extends true ? K : never }[keyof F];
+type OptionalKeys<F extends Fields> = Exclude<keyof F, PresentKeys<F>>;
+
+/** The decoded TypeScript type of a message schema. */
+export type Infer<F extends Fields> = { [K in PresentKeys<F>]: ValueOf<F[K]> } & {
+  [K in OptionalKeys<F>]?: ValueOf<F[K]>;
+};
+
+/** A field that may still be made required or repeated. */
+export interface FieldBuilder<T> extends Field<T, false> {
+  /** Rejects the request when absent or "" (MLflow's "required" rule). */
+  required(): Field<T, true>;
+  /** A repeated field; decodes to an array, empty when absent. */
+  list(): Field<T[], true>;
+}
+
+function build<T>(type: Scalar): FieldBuilder<T> {
+  return {
+    type,
+    repeated: false,
+    isRequired: false,
+    present: false,
+    required() {
+      return { type, repeated: false, isRequired: true, present: true };
+    },
+    list() {
+      return { type, repeated: true, isRequired: false, present: true };
+    },
+  };
+}
+
+/** Field constructors. */
+export const f = {
+  string: () => build<string>({ kind: 'string' }),
+  int64: () => build<number>({ kind: 'int64' }),
+  int32: () => build<number>({ kind: 'int32' }),
+  double: () => build<number>({ kind: 'double' }),
+  bool: () => build<boolean>({ kind: 'bool' }),
+  /** An enum given by name or number; `numbers` maps proto numbers to names. */
+  enum: <const V extends readonly string[]>(values: V, numbers: Readonly<Record<number, V[number]>>) =>
+    build<V[number]>({ kind: 'enum', values, numbers }),
+  message: <F extends Fields>(fields: F) => build<Infer<F>>({ kind: 'message', fields }),
+};
+
+const HELP = 'See the API docs for more information about request parameters.';
+
+function pyType(value: unknown): string {
+  if (value === null) return 'NoneType';
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'string') return 'str';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'object') return 'dict';
+  return typeof value;
+}
+
+function invalid(path: string, value: unknown): never {
+  throw invalidParameter(
+    `Invalid value ${JSON.stringify(value) ?? String(value)} for parameter '${path}' supplied: ` +
+      `Hint: Value was of type '${pyType(value)}'. ${HELP}`,
+  );
+}
+
+function missing(path: string): never {
+  throw invalidParameter(`Missing value for required parameter '${path}'. ${HELP}`);
+}
+
+function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+const INT_TEXT = /^-?\d+$/;
+
+function decodeScalar(type: Scalar, value: unknown, path: string, fromQuery: boolean): unknown {
+  switch (type.kind) {
+    case 'string':
+      if (typeof value === 'string') return value;
+      return invalid(path, value);
+    case 'int64':
+    case 'int32': {
+      let n: number;
+      if (typeof value === 'number') n = value;
+      else if (typeof value === 'string' && INT_TEXT.test(value.trim())) n = Number(value.trim());
+      else return invalid(path, value);
+      if (!Number.isInteger(n)) return invalid(path, value);
+      if (type.kind === 'int32' && (n > 2147483647 || n < -2147483648)) return invalid(path, value);
+      return n;
+    }
+    case 'double': {
+      if (typeof value === 'number') return value;
+      if (typeof value === 'string') {
+        if (value === 'NaN') return NaN;
+        if (value === 'Infinity' || value === 'inf') return Infinity;
+        if (value === '-Infinity' || value === '-inf') return -Infinity;
+        const n = Number(value);
+        if (value.trim() !== '' && !Number.isNaN(n)) return n;
+      }
+      return invalid(path, value);
+    }
+    case 'bool':
+      if (typeof value === 'boolean') return value;
+      if (fromQuery && typeof value === 'string') {
+        const lower = value.toLowerCase();
+        if (lower === 'true') return true;
+        if (lower === 'false') return false;
+      }
+      return invalid(path, value);
+    case 'enum':
+      if (typeof value === 'string' && type.values.includes(value)) return value;
+      if (typeof value === 'number' && type.numbers[value] !== undefined) return type.numbers[value];
+      if (typeof value === 'string' && INT_TEXT.test(value) && type.numbers[Number(value)] !== undefined)
+        return type.numbers[Number(value)];
+      return invalid(path, value);
+    case 'message':
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return invalid(path, value);
+      return decodeFields(type.fields, value as Record<string, unknown>, path, false);
+  }
+}
+
+function decodeFields(
+  fields: Fields,
+  input: Record<string, unknown>,
+  prefix: string,
+  fromQuery: boolean,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(fields)) {
+    const path = prefix ? `${prefix}.${name}` : name;
+    let raw = input[name];
+    if (raw === undefined) raw = input[camel(name)];
+    if (raw === null) raw = undefined;
+    if (field.repeated) {
+      if (raw === undefined) {
+        out[name] = [];
+        continue;
+      }
+      const items = Array.isArray(raw) ? raw : fromQuery ? [raw] : invalid(path, raw);
+      out[name] = items.map((item, i) => decodeScalar(field.type, item, `${path}[${i}]`, fromQuery));
+      continue;
+    }
+    if (fromQuery && Array.isArray(raw)) raw = raw[raw.length - 1];
+    if (raw === undefined || (field.isRequired && raw === '')) {
+      if (field.isRequired) missing(path);
+      continue;
+    }
+    out[name] = decodeScalar(field.type, raw, path, fromQuery);
+  }
+  return out;
+}
+
+/** Decodes a JSON request body (already parsed) against a message schema. */
+export function decodeJson<F extends Fields>(fields: F, body: unknown): Infer<F> {
+  const input = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {};
+  return decodeFields(fields, input as Record<string, unknown>, '', false) as Infer<F>;
+}
+
+/** Decodes a GET query string (repeated keys are lists) against a message schema. */
+export function decodeQuery<F extends Fields>(fields: F, query: URLSearchParams): Infer<F> {
+  const input: Record<string, string | string[]> = {};
+  for (const key of new Set(query.keys())) {
+    const all = query.getAll(key);
+    input[key] = all.length === 1 ? (all[0] as string) : all;
+  }
+  return decodeFields(fields, input, '', true) as Infer<F>;
+}

@@ -1,0 +1,33 @@
+/** createApp: the whole HTTP surface as a Hono app that never listens (main.ts opens the port). */
+import { Hono } from 'hono';
+import { onError, onNotFound } from './errors';
+import type { AppDeps } from './deps';
+import { mountRpc } from './rpc';
+import { trackingRoutes } from './routes/tracking-routes';
+import { mountArtifactRoutes } from './routes/artifacts';
+import { LOOM_VERSION, MLFLOW_COMPAT_VERSION } from './version';
+
+/** Builds the Loom HTTP app around already-opened services. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use(async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('X-Frame-Options', 'SAMEORIGIN');
+  });
+  app.get('/health', (c) => c.text('OK'));
+  app.get('/version', (c) => c.text(MLFLOW_COMPAT_VERSION));
+  app.get('/loom/version', (c) => c.json({ loom: LOOM_VERSION, mlflow_api: MLFLOW_COMPAT_VERSION }));
+
+  if (deps.config.artifactsOnly) {
+    app.all('/api/2.0/mlflow/*', (c) => c.text('Endpoint disabled: server runs with --artifacts-only', 503));
+    app.all('/ajax-api/2.0/mlflow/*', (c) => c.text('Endpoint disabled: server runs with --artifacts-only', 503));
+  } else {
+    mountRpc(app, trackingRoutes, deps);
+  }
+  mountArtifactRoutes(app, deps);
+
+  app.onError(onError);
+  app.notFound(onNotFound);
+  return app;
+}

@@ -1,0 +1,9 @@
+/** What the HTTP layer is given: the engine's services and the frozen server configuration. */
+import type { ArtifactRepository, ServerConfig, TrackingService } from '@loom/core';
+
+export interface AppDeps {
+  tracking: TrackingService;
+  /** The proxied artifact store (`--artifacts-destination`); absent with `--no-serve-artifacts`. */
+  artifacts: ArtifactRepository | undefined;
+  config: ServerConfig;
+}

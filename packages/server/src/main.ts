@@ -1,0 +1,77 @@
+/** The only file that opens a port: starts Loom's HTTP server on a store and stops it cleanly. */
+import type { Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { serve } from '@hono/node-server';
+import {
+  LocalArtifactRepository,
+  TrackingService,
+  openTrackingStore,
+  type ServerConfig,
+  type TrackingStore,
+} from '@loom/core';
+import { createApp } from './app';
+
+export interface RunningServer {
+  /** The bound port (useful with port 0). */
+  port: number;
+  url: string;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the store. */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on ${host} is already in use`)
+          : err.code === 'EACCES'
+            ? new Error(`no permission to listen on ${host}:${port}`)
+            : err,
+      );
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+  });
+}
+
+/** Opens the store named by `config`, serves the app, and resolves once it is listening. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const store: TrackingStore = await openTrackingStore(config.backendStoreUri, {
+    defaultArtifactRoot: config.defaultArtifactRoot,
+  });
+  let artifacts: LocalArtifactRepository | undefined;
+  if (config.serveArtifacts) {
+    mkdirSync(config.artifactsDestination, { recursive: true });
+    artifacts = new LocalArtifactRepository(config.artifactsDestination);
+  }
+  const app = createApp({ tracking: new TrackingService(store), artifacts, config });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+  // Long uploads and downloads must not be cut off by Node's default request timeout.
+  server.requestTimeout = 0;
+  let port: number;
+  try {
+    port = await listen(server, config.port, config.host);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }).then(() => store.close());
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,156 @@
+/** Domain entities → MLflow's wire JSON: one explicit converter per entity, empty lists omitted. */
+import { doubleText, encodeDouble } from '@loom/protocol';
+import type {
+  DatasetSummaryJson,
+  ExperimentJson,
+  KeyValue as KeyValueJson,
+  LoggedModelJson,
+  MetricJson,
+  RunInfoJson,
+  RunJson,
+} from '@loom/protocol';
+import type {
+  DatasetSummary,
+  Experiment,
+  KeyValue,
+  LoggedModel,
+  Metric,
+  MetricWithRunId,
+  Run,
+  RunInfo,
+} from '@loom/core';
+
+function keyValues(items: readonly KeyValue[]): KeyValueJson[] | undefined {
+  return items.length > 0 ? items.map((i) => ({ key: i.key, value: i.value })) : undefined;
+}
+
+/** An experiment as MLflow's `Experiment` message. */
+export function presentExperiment(e: Experiment): ExperimentJson {
+  const out: ExperimentJson = {
+    experiment_id: e.experimentId,
+    name: e.name,
+    artifact_location: e.artifactLocation,
+    lifecycle_stage: e.lifecycleStage,
+    last_update_time: e.lastUpdateTime,
+    creation_time: e.creationTime,
+  };
+  const tags = keyValues(e.tags);
+  if (tags) out.tags = tags;
+  return out;
+}
+
+/** A metric as MLflow's `Metric` message (non-finite values as strings). */
+export function presentMetric(m: Metric, runId?: string): MetricJson {
+  const out: MetricJson = { key: m.key, value: encodeDouble(m.value), timestamp: m.timestamp, step: m.step };
+  if (runId !== undefined) out.run_id = runId;
+  if (m.modelId) out.model_id = m.modelId;
+  if (m.datasetName) out.dataset_name = m.datasetName;
+  if (m.datasetDigest) out.dataset_digest = m.datasetDigest;
+  return out;
+}
+
+/** A metric point with its run, for the bulk history routes. */
+export function presentMetricWithRunId(m: MetricWithRunId): MetricJson {
+  return presentMetric(m, m.runId);
+}
+
+/** RunInfo, with the deprecated `run_uuid` twin MLflow still sends. */
+export function presentRunInfo(info: RunInfo): RunInfoJson {
+  const out: RunInfoJson = {
+    run_id: info.runId,
+    run_uuid: info.runId,
+    run_name: info.runName,
+    experiment_id: info.experimentId,
+    user_id: info.userId,
+    status: info.status,
+    start_time: info.startTime,
+    artifact_uri: info.artifactUri,
+    lifecycle_stage: info.lifecycleStage,
+  };
+  if (info.endTime !== null) out.end_time = info.endTime;
+  return out;
+}
+
+/** A whole run: info, latest metrics, params, tags, inputs and outputs. */
+export function presentRun(run: Run): RunJson {
+  const data: RunJson['data'] = {};
+  if (run.metrics.length > 0) data.metrics = run.metrics.map((m) => presentMetric(m));
+  const params = keyValues(run.params);
+  if (params) data.params = params;
+  const tags = keyValues(run.tags);
+  if (tags) data.tags = tags;
+  const out: RunJson = { info: presentRunInfo(run.info), data };
+  const inputs: NonNullable<RunJson['inputs']> = {};
+  if (run.datasetInputs.length > 0) {
+    inputs.dataset_inputs = run.datasetInputs.map((d) => {
+      return {
+        dataset: {
+          name: d.dataset.name,
+          digest: d.dataset.digest,
+          source_type: d.dataset.sourceType,
+          source: d.dataset.source,
+          ...(d.dataset.schema !== undefined ? { schema: d.dataset.schema } : {}),
+          ...(d.dataset.profile !== undefined ? { profile: d.dataset.profile } : {}),
+        },
+        ...(d.tags.length > 0 ? { tags: keyValues(d.tags) } : {}),
+      };
+    });
+  }
+  if (run.modelInputs.length > 0) inputs.model_inputs = run.modelInputs.map((model_id) => ({ model_id }));
+  out.inputs = inputs;
+  if (run.modelOutputs.length > 0) {
+    out.outputs = { model_outputs: run.modelOutputs.map((m) => ({ model_id: m.modelId, step: m.step })) };
+  }
+  return out;
+}
+
+/** A logged model as MLflow 3's `LoggedModel` message. */
+export function presentLoggedModel(m: LoggedModel): LoggedModelJson {
+  const info: LoggedModelJson['info'] = {
+    model_id: m.modelId,
+    experiment_id: m.experimentId,
+    name: m.name,
+    creation_timestamp_ms: m.creationTimestampMs,
+    last_updated_timestamp_ms: m.lastUpdatedTimestampMs,
+    artifact_uri: m.artifactUri,
+    status: m.status,
+  };
+  if (m.modelType) info.model_type = m.modelType;
+  if (m.sourceRunId) info.source_run_id = m.sourceRunId;
+  if (m.statusMessage) info.status_message = m.statusMessage;
+  const tags = keyValues(m.tags);
+  if (tags) info.tags = tags;
+  const data: LoggedModelJson['data'] = {};
+  const params = keyValues(m.params);
+  if (params) data.params = params;
+  if (m.metrics.length > 0) data.metrics = m.metrics.map((x) => presentMetric(x, x.runId));
+  return { info, data };
+}
+
+/** A dataset summary for the UI's dataset filter. */
+export function presentDatasetSummary(d: DatasetSummary): DatasetSummaryJson {
+  const out: DatasetSummaryJson = { experiment_id: d.experimentId, name: d.name, digest: d.digest };
+  if (d.context) out.context = d.context;
+  return out;
+}
+
+/**
+ * `{"metrics":[…]}` written straight to text: the history route can return 100,000 points and
+ * building an object graph first would double its cost.
+ */
+export function metricsJsonText(metrics: readonly Metric[], nextPageToken?: string): string {
+  const parts: string[] = [];
+  let lastKey = '';
+  let keyJson = '""';
+  for (const m of metrics) {
+    if (m.key !== lastKey) keyJson = JSON.stringify((lastKey = m.key));
+    let s = `{"key":${keyJson},"value":${doubleText(m.value)},"timestamp":${m.timestamp},"step":${m.step}`;
+    if (m.modelId) s += `,"model_id":${JSON.stringify(m.modelId)}`;
+    if (m.datasetName) s += `,"dataset_name":${JSON.stringify(m.datasetName)}`;
+    if (m.datasetDigest) s += `,"dataset_digest":${JSON.stringify(m.datasetDigest)}`;
+    parts.push(`${s}}`);
+  }
+  const body = parts.length > 0 ? `"metrics":[${parts.join(',')}]` : '';
+  const token = nextPageToken ? `"next_page_token":${JSON.stringify(nextPageToken)}` : '';
+  return `{${[body, token].filter(Boolean).join(',')}}`;
+}

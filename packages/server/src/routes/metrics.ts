@@ -1,0 +1,50 @@
+/** Metric history endpoints: paged history and the bulk routes the UI charts use. */
+import { tracking as api } from '@loom/protocol';
+import { rpc } from '../rpc';
+import { metricsJsonText, presentMetricWithRunId } from '../presenters/tracking';
+import { runIdOf } from './run-id';
+
+export const metricRoutes = [
+  rpc({
+    name: 'getMetricHistory',
+    methods: ['GET'],
+    path: '/metrics/get-history',
+    request: api.getMetricHistory,
+    handle: async (req, { tracking }, c) => {
+      const page = await tracking.getMetricHistory({
+        runId: runIdOf(req),
+        metricKey: req.metric_key,
+        maxResults: req.max_results,
+        pageToken: req.page_token,
+      });
+      return c.body(metricsJsonText(page.items, page.nextPageToken), 200, { 'content-type': 'application/json' });
+    },
+  }),
+  rpc({
+    name: 'getMetricHistoryBulk',
+    methods: ['GET'],
+    path: '/metrics/get-history-bulk',
+    ajaxOnly: true,
+    request: api.getMetricHistoryBulk,
+    handle: async (req, { tracking }) => {
+      const metrics = await tracking.getMetricHistoryBulk(req.run_id, req.metric_key, req.max_results);
+      return metrics.length > 0 ? { metrics: metrics.map(presentMetricWithRunId) } : {};
+    },
+  }),
+  rpc({
+    name: 'getMetricHistoryBulkInterval',
+    methods: ['GET'],
+    path: '/metrics/get-history-bulk-interval',
+    request: api.getMetricHistoryBulkInterval,
+    handle: async (req, { tracking }) => {
+      const metrics = await tracking.getMetricHistoryBulkInterval({
+        runIds: req.run_ids,
+        metricKey: req.metric_key,
+        startStep: req.start_step,
+        endStep: req.end_step,
+        maxResults: req.max_results,
+      });
+      return metrics.length > 0 ? { metrics: metrics.map(presentMetricWithRunId) } : {};
+    },
+  }),
+];
