@@ -26,7 +26,8 @@ function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
 }
 
-const trimSlashes = (p: string): string => p.replace(/^\/+|\/+$/g, '');
+// Only trailing slashes: a leading one makes an absolute path, which confinement must see and refuse.
+const trimSlashes = (p: string): string => p.replace(/\/+$/, '');
 const unquote = (etag: string): string => etag.replace(/^"|"$/g, '');
 const tempName = (): string => `.loom-${randomBytes(8).toString('hex')}.tmp`;
 

@@ -5,7 +5,7 @@ import type { Comparison, Identifier } from './filter-ast';
 import { parseFilter } from './filter-parser';
 import { parseOrderBy } from './order-by';
 import { compileTree, integerComparison, stringComparison, type Fragment } from './sql-fragment';
-import { lifecycleCondition } from './view-type';
+import { lifecycleCondition } from './scope-sql';
 import { NUMERIC_OPS, STRING_OPS, numberValue, pyList, quotedString, requireOperator } from './value-checks';
 
 export interface ExperimentSearchInput {

@@ -31,7 +31,7 @@ const NUMBER = /-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?![\p{L}\p{N}_])/uy;
 const OPERATORS: readonly [string, ComparisonOp][] = [
   ['<=', '<='],
   ['>=', '>='],
-  ['<>', '!='], // SQL's spelling of "not equal"; MLflow's own tokenizer also knows it
+  ['<>', '!='], // SQL's other "not equal": MLflow rejects it, Loom reads it as !=
   ['!=', '!='],
   ['=', '='],
   ['<', '<'],

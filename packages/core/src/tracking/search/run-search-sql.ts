@@ -6,7 +6,7 @@ import { parseOrderBy, rejectDuplicateOrderKeys } from './order-by';
 import { compileRunFilter } from './run-filter-sql';
 import { resolveRunKey } from './run-keys';
 import type { Fragment } from './sql-fragment';
-import { experimentIdCondition, lifecycleCondition } from './view-type';
+import { experimentIdCondition, lifecycleCondition } from './scope-sql';
 
 export interface RunSearchInput {
   experimentIds: string[];

@@ -1,4 +1,4 @@
-/** The lifecycle stages a view_type selects, and experiment ids as the integers the tables store. */
+/** The WHERE terms that scope a search: lifecycle stages of a view type, and experiment ids. */
 import type { ViewType } from '@loom/protocol';
 import type { SqlValue } from '../../store/sql/driver';
 import { placeholders } from '../../store/sql/sql-util';

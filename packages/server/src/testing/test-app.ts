@@ -1,0 +1,88 @@
+/** An in-process Loom app on a temp SQLite file and artifact folder, for HTTP tests. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { LocalArtifactRepository, TrackingService, openTrackingStore, type ServerConfig, type TrackingStore } from '@loom/core';
+import { createApp } from '../app';
+
+export interface TestApp {
+  app: Hono;
+  dir: string;
+  config: ServerConfig;
+  store: TrackingStore;
+  /** Sends a request; GET bodies become the query string (arrays as repeated keys). */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  /** POST to `/api/2.0/mlflow<path>` and the parsed JSON, asserting nothing. */
+  post(path: string, body: unknown): Promise<TestResponse>;
+  get(path: string, query?: Record<string, unknown>): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface TestResponse {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect arbitrary JSON
+  text: string;
+  headers: Headers;
+}
+
+function toQuery(query: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) params.append(k, String(item));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Opens a fresh store in a temp folder and builds the app around it. */
+export async function createTestApp(overrides: Partial<ServerConfig> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'loom-test-'));
+  const config: ServerConfig = {
+    backendStoreUri: `sqlite:///${join(dir, 'mlflow.db')}`,
+    defaultArtifactRoot: 'mlflow-artifacts:/',
+    artifactsDestination: join(dir, 'mlartifacts'),
+    serveArtifacts: true,
+    artifactsOnly: false,
+    host: '127.0.0.1',
+    port: 0,
+    workers: 1,
+    ...overrides,
+  };
+  const store = await openTrackingStore(config.backendStoreUri, { defaultArtifactRoot: config.defaultArtifactRoot });
+  const artifacts = config.serveArtifacts ? new LocalArtifactRepository(config.artifactsDestination) : undefined;
+  const app = createApp({ tracking: new TrackingService(store), artifacts, config });
+
+  const call: TestApp['call'] = async (method, path, body, headers = {}) => {
+    let url = `http://localhost${path}`;
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (method === 'GET' && body && typeof body === 'object') url += toQuery(body as Record<string, unknown>);
+    else if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const res = await app.request(url, init);
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, body: parsed, text, headers: res.headers };
+  };
+  return {
+    app,
+    dir,
+    config,
+    store,
+    call,
+    post: (path, body) => call('POST', `/api/2.0/mlflow${path}`, body),
+    get: (path, query) => call('GET', `/api/2.0/mlflow${path}`, query ?? {}),
+    async close() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { LocalArtifactRepository } from '@loom/core';
+import { mountArtifactRoutes } from '/work/main/packages/server/src/routes/artifacts';
+import { onError } from '/work/main/packages/server/src/errors';
+const app = new Hono();
+mountArtifactRoutes(app, { tracking: {} as any, artifacts: new LocalArtifactRepository('/tmp/loomtry/proxy'), config: {} as any });
+app.onError(onError);
+const base = process.memoryUsage().rss; let peak = base;
+setInterval(()=>peak=Math.max(peak,process.memoryUsage().rss),5).unref();
+const server = serve({ fetch: app.fetch, port: 5799, hostname: '127.0.0.1' });
+process.on('SIGUSR2', () => { console.log('peak growth MiB', (peak-base)/(1<<20)); });
+setTimeout(()=>{ console.log('peak growth MiB', (peak-base)/(1<<20)); server.close(); process.exit(0); }, 20000);
