@@ -47,7 +47,9 @@ export class BenchClient {
           res.on('error', reject);
         },
       );
-      req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`${method} ${path}: no answer in ${this.timeoutMs} ms`)));
+      req.setTimeout(this.timeoutMs, () =>
+        req.destroy(new Error(`${method} ${path}: no answer in ${this.timeoutMs} ms`)),
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -56,14 +58,16 @@ export class BenchClient {
   /** POST a pre-encoded JSON body; throws unless the answer is 200. */
   async post(path: string, body: Buffer): Promise<Buffer> {
     const res = await this.request('POST', path, body);
-    if (res.status !== 200) throw new Error(`POST ${path} -> ${res.status}: ${res.body.toString().slice(0, 300)}`);
+    if (res.status !== 200)
+      throw new Error(`POST ${path} -> ${res.status}: ${res.body.toString().slice(0, 300)}`);
     return res.body;
   }
 
   /** GET; throws unless the answer is 200. */
   async get(path: string): Promise<Buffer> {
     const res = await this.request('GET', path);
-    if (res.status !== 200) throw new Error(`GET ${path} -> ${res.status}: ${res.body.toString().slice(0, 300)}`);
+    if (res.status !== 200)
+      throw new Error(`GET ${path} -> ${res.status}: ${res.body.toString().slice(0, 300)}`);
     return res.body;
   }
 

@@ -63,7 +63,10 @@ export class ServerProcess {
     const child = spawn(process.execPath, args, { cwd: opts.repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     const log: string[] = [];
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${log.join('')}`)), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`server did not start in 60 s:\n${log.join('')}`)),
+        60_000,
+      );
       const onData = (chunk: Buffer) => {
         log.push(chunk.toString());
         const m = /listening at (http:\/\/\S+)/.exec(log.join(''));

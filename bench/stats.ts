@@ -58,9 +58,11 @@ export function table(header: readonly string[], rows: readonly (readonly string
 /** The same table as GitHub-flavoured Markdown. */
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
-  return [line(header), `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map(line)].join(
-    '\n',
-  );
+  return [
+    line(header),
+    `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so every run logs the same data. */

@@ -17,7 +17,7 @@
  *   --concurrency N   in flight for run creation (4)      --cpu-prof   profile the server (.cpuprofile)
  *   --keep            keep the temp dir (SQLite file) for inspection
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { BenchClient, json } from './http';
 import { ServerProcess } from './server-process';
+import { summarizeProfile, type WindowSummary } from './profile-summary';
 import { int, markdownTable, ms, seededRandom, summarize, table, type Summary } from './stats';
 
 const API = '/api/2.0/mlflow';
@@ -55,6 +56,7 @@ const HEALTH_REPS = 500;
 
 const say = (line: string) => console.log(line);
 const now = () => performance.now();
+const monoUs = () => Number(process.hrtime.bigint() / 1000n);
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -62,6 +64,9 @@ interface Phase {
   name: string;
   wallMs: number;
   serverCpuMs?: number;
+  /** Monotonic-clock bounds (µs), to slice a server CPU profile by phase. */
+  startUs: number;
+  endUs: number;
 }
 
 interface Row {
@@ -81,7 +86,7 @@ interface Row {
 const tmp = mkdtempSync(join(tmpdir(), 'loom-bench-'));
 const dbPath = join(tmp, 'loom.db');
 const artifactDir = join(tmp, 'artifacts');
-const profDir = join(repoRoot, 'bench/results/cpu-prof');
+const profDir = join(repoRoot, 'bench/results/cpu-prof', new Date().toISOString().replace(/[:.]/g, '-'));
 const phases: Phase[] = [];
 const rows: Row[] = [];
 let server: ServerProcess | undefined;
@@ -89,11 +94,19 @@ let client: BenchClient | undefined;
 
 async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const cpu0 = server?.usage().cpuMs;
+  const startUs = monoUs();
   const t0 = now();
   const result = await fn();
   const wallMs = now() - t0;
+  const endUs = monoUs();
   const cpu1 = server?.usage().cpuMs;
-  phases.push({ name, wallMs, serverCpuMs: cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined });
+  phases.push({
+    name,
+    wallMs,
+    serverCpuMs: cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined,
+    startUs,
+    endUs,
+  });
   return result;
 }
 
@@ -123,9 +136,21 @@ async function createExperiment(c: BenchClient, name: string): Promise<string> {
   return res.experiment_id;
 }
 
-async function createRun(c: BenchClient, experimentId: string, runName: string, startTime: number): Promise<string> {
-  const body = json({ experiment_id: experimentId, run_name: runName, start_time: startTime, user_id: 'bench' });
-  const res = JSON.parse((await c.post(`${API}/runs/create`, body)).toString()) as { run: { info: { run_id: string } } };
+async function createRun(
+  c: BenchClient,
+  experimentId: string,
+  runName: string,
+  startTime: number,
+): Promise<string> {
+  const body = json({
+    experiment_id: experimentId,
+    run_name: runName,
+    start_time: startTime,
+    user_id: 'bench',
+  });
+  const res = JSON.parse((await c.post(`${API}/runs/create`, body)).toString()) as {
+    run: { info: { run_id: string } };
+  };
   return res.run.info.run_id;
 }
 
@@ -145,7 +170,9 @@ async function healthBaseline(c: BenchClient, label: string): Promise<number[]> 
   const samples: number[] = [];
   for (let i = 0; i < HEALTH_REPS; i++) samples.push(await timed(() => c.get('/health')));
   const s = summarize(samples);
-  say(`[baseline] GET /health ×${HEALTH_REPS} sequential (${label}): median ${ms(s.median)}, p90 ${ms(s.p90)}`);
+  say(
+    `[baseline] GET /health ×${HEALTH_REPS} sequential (${label}): median ${ms(s.median)}, p90 ${ms(s.p90)}`,
+  );
   return samples;
 }
 
@@ -153,7 +180,8 @@ async function ingest(c: BenchClient): Promise<string> {
   // Warm-up on a separate experiment so the searched experiment holds exactly the created runs.
   const warmExp = await createExperiment(c, 'bench-warmup');
   const warmRun = await createRun(c, warmExp, 'warmup', Date.now());
-  for (let b = 0; b < 10; b++) await c.post(`${API}/runs/log-batch`, metricBatch(warmRun, 'warm', b * BATCH, BATCH, 0));
+  for (let b = 0; b < 10; b++)
+    await c.post(`${API}/runs/log-batch`, metricBatch(warmRun, 'warm', b * BATCH, BATCH, 0));
 
   const exp = await createExperiment(c, 'bench-ingest');
   const runId = await createRun(c, exp, 'ingest', Date.now());
@@ -163,20 +191,27 @@ async function ingest(c: BenchClient): Promise<string> {
   const bodies = Array.from({ length: batches }, (_, b) =>
     metricBatch(runId, 'loss', b * BATCH, Math.min(BATCH, POINTS - b * BATCH), t0),
   );
-  say(`[ingest] ${int(POINTS)} points in ${batches} batches of ${BATCH}, one run, sequential ` +
-      `(~${(bodies[0]?.length ?? 0) / 1000 | 0} kB per body)`);
+  say(
+    `[ingest] ${int(POINTS)} points in ${batches} batches of ${BATCH}, one run, sequential ` +
+      `(~${((bodies[0]?.length ?? 0) / 1000) | 0} kB per body)`,
+  );
   const samples: number[] = [];
   const wall = await phase('log-batch ingest', async () => {
     const start = now();
     for (let b = 0; b < batches; b++) {
       samples.push(await timed(() => c.post(`${API}/runs/log-batch`, bodies[b] as Buffer)));
-      if ((b + 1) % 25 === 0) say(`[ingest]   ${b + 1}/${batches} batches, ${int(((b + 1) * BATCH) / ((now() - start) / 1000))} points/s so far`);
+      if ((b + 1) % 25 === 0)
+        say(
+          `[ingest]   ${b + 1}/${batches} batches, ${int(((b + 1) * BATCH) / ((now() - start) / 1000))} points/s so far`,
+        );
     }
     return now() - start;
   });
   const s = summarize(samples);
   const rate = POINTS / (wall / 1000);
-  say(`[ingest] ${int(rate)} points/s (${ms(wall)} total; per batch median ${ms(s.median)}, p90 ${ms(s.p90)})`);
+  say(
+    `[ingest] ${int(rate)} points/s (${ms(wall)} total; per batch median ${ms(s.median)}, p90 ${ms(s.p90)})`,
+  );
   rows.push({
     id: 'ingest',
     measurement: `log-batch ingest (${int(POINTS)} pts, ${BATCH}/batch, sequential)`,
@@ -205,7 +240,7 @@ async function createRuns(c: BenchClient): Promise<string> {
         { key: 'p1', value: p1Values[i % 10] },
         { key: 'p2', value: String(i % 7) },
         { key: 'p3', value: `lr-${(rnd() * 0.1).toFixed(5)}` },
-        { key: 'p4', value: String(32 << i % 4) },
+        { key: 'p4', value: String(32 << (i % 4)) },
         { key: 'p5', value: i % 2 === 0 ? 'adam' : 'sgd' },
       ],
       metrics: [1, 2, 3, 4, 5].map((k) => ({ key: `m${k}`, value: rnd(), timestamp: ts, step: 0 })),
@@ -221,21 +256,27 @@ async function createRuns(c: BenchClient): Promise<string> {
 
   const runStage = async (label: string, first: number, count: number, inFlight: number) => {
     const latencies: number[] = [];
-    say(`[runs] ${label}: ${int(count)} runs (runs/create + log-batch of 5 params, 5 metrics, 3 tags), ${inFlight} in flight`);
+    say(
+      `[runs] ${label}: ${int(count)} runs (runs/create + log-batch of 5 params, 5 metrics, 3 tags), ${inFlight} in flight`,
+    );
     const wall = await phase(`create runs, ${inFlight} in flight`, async () => {
       const start = now();
       let done = 0;
       await pool(inFlight, count, async (i) => {
         await one(first + i, latencies);
         if (++done % 1000 === 0) {
-          say(`[runs]   ${int(first + done)}/${int(RUNS)} runs, ${int(done / ((now() - start) / 1000))} runs/s so far`);
+          say(
+            `[runs]   ${int(first + done)}/${int(RUNS)} runs, ${int(done / ((now() - start) / 1000))} runs/s so far`,
+          );
         }
       });
       return now() - start;
     });
     const rate = count / (wall / 1000);
     const s = summarize(latencies);
-    say(`[runs] ${label}: ${int(rate)} runs/s (${ms(wall)}; per run median ${ms(s.median)}, p90 ${ms(s.p90)})`);
+    say(
+      `[runs] ${label}: ${int(rate)} runs/s (${ms(wall)}; per run median ${ms(s.median)}, p90 ${ms(s.p90)})`,
+    );
     rows.push({
       id: `runs-${inFlight}`,
       measurement: `create runs (${int(count)}; ${inFlight} in flight)`,
@@ -270,7 +311,7 @@ async function searches(c: BenchClient, exp: string): Promise<void> {
     },
     {
       id: 'search-metric',
-      label: "search_runs, metrics.m1 > 0.5",
+      label: 'search_runs, metrics.m1 > 0.5',
       body: json({ experiment_ids: [exp], max_results: 1000, filter: 'metrics.m1 > 0.5' }),
       check: (runs: SearchRun[]) => runs.length > 0 && runs.every((r) => m1(r) > 0.5),
     },
@@ -278,17 +319,21 @@ async function searches(c: BenchClient, exp: string): Promise<void> {
       id: 'search-param',
       label: "search_runs, params.p1 = 'x'",
       body: json({ experiment_ids: [exp], max_results: 1000, filter: "params.p1 = 'x'" }),
-      check: (runs: SearchRun[]) => runs.length === Math.ceil(RUNS / 10) && runs.every((r) => p1(r) === 'x'),
+      check: (runs: SearchRun[]) =>
+        runs.length === Math.min(1000, Math.ceil(RUNS / 10)) && runs.every((r) => p1(r) === 'x'),
     },
     {
       id: 'search-order',
       label: 'search_runs, order_by metrics.m1 DESC',
       body: json({ experiment_ids: [exp], max_results: 1000, order_by: ['metrics.m1 DESC'] }),
       check: (runs: SearchRun[]) =>
-        runs.length === Math.min(1000, RUNS) && runs.every((r, i) => i === 0 || m1(runs[i - 1] as SearchRun) >= m1(r)),
+        runs.length === Math.min(1000, RUNS) &&
+        runs.every((r, i) => i === 0 || m1(runs[i - 1] as SearchRun) >= m1(r)),
     },
   ];
-  say(`[search] 4 searches over ${int(RUNS)} runs, max_results 1000: ${SEARCH_WARMUP} warm-up + ${SEARCH_REPS} measured each, interleaved`);
+  say(
+    `[search] 4 searches over ${int(RUNS)} runs, max_results 1000: ${SEARCH_WARMUP} warm-up + ${SEARCH_REPS} measured each, interleaved`,
+  );
   const info = new Map<string, { runs: number; bytes: number; samples: number[] }>();
   for (const cs of cases) {
     const body = await c.post(`${API}/runs/search`, cs.body);
@@ -334,10 +379,14 @@ async function history(c: BenchClient, runId: string): Promise<void> {
   const parseMs = now() - t0;
   const metrics = parsed.metrics ?? [];
   if (metrics.length !== POINTS || parsed.next_page_token) {
-    throw new Error(`get-history returned ${metrics.length} points (next_page_token ${parsed.next_page_token ?? 'none'})`);
+    throw new Error(
+      `get-history returned ${metrics.length} points (next_page_token ${parsed.next_page_token ?? 'none'})`,
+    );
   }
-  say(`[history] one request: ${int(metrics.length)} points, ${(first.length / 1e6).toFixed(1)} MB ` +
-      `(client JSON.parse ${ms(parseMs)}, not counted); ${HISTORY_WARMUP} warm-up + ${HISTORY_REPS} measured`);
+  say(
+    `[history] one request: ${int(metrics.length)} points, ${(first.length / 1e6).toFixed(1)} MB ` +
+      `(client JSON.parse ${ms(parseMs)}, not counted); ${HISTORY_WARMUP} warm-up + ${HISTORY_REPS} measured`,
+  );
   const single: number[] = [];
   const paged: number[] = [];
   let pages = 0;
@@ -346,7 +395,9 @@ async function history(c: BenchClient, runId: string): Promise<void> {
     let n = 0;
     pages = 0;
     do {
-      const body = await c.get(`${path}&max_results=25000${token ? `&page_token=${encodeURIComponent(token)}` : ''}`);
+      const body = await c.get(
+        `${path}&max_results=25000${token ? `&page_token=${encodeURIComponent(token)}` : ''}`,
+      );
       const res = JSON.parse(body.toString()) as { metrics?: unknown[]; next_page_token?: string };
       n += res.metrics?.length ?? 0;
       token = res.next_page_token;
@@ -365,7 +416,9 @@ async function history(c: BenchClient, runId: string): Promise<void> {
   const s = summarize(single);
   const sp = summarize(paged);
   say(`[history] one request: median ${ms(s.median)}, p90 ${ms(s.p90)}`);
-  say(`[history] paged by 25,000 (${pages} requests, client parses each page): median ${ms(sp.median)}, p90 ${ms(sp.p90)}`);
+  say(
+    `[history] paged by 25,000 (${pages} requests, client parses each page): median ${ms(sp.median)}, p90 ${ms(sp.p90)}`,
+  );
   rows.push({
     id: 'history',
     measurement: `get-history, ${int(POINTS)} pts, one request`,
@@ -432,7 +485,16 @@ function vsMlflow(r: Row): number | undefined {
 }
 
 function renderRows(healthMedian: number): { header: string[]; cells: string[][] } {
-  const header = ['Measurement', 'Loom', 'median / p90 per request', 'Target', 'MLflow (issue)', 'vs MLflow', '× /health', 'Result'];
+  const header = [
+    'Measurement',
+    'Loom',
+    'median / p90 per request',
+    'Target',
+    'MLflow (issue)',
+    'vs MLflow',
+    '× /health',
+    'Result',
+  ];
   const cells = rows.map((r) => {
     const value = r.unit === 'ms' ? ms(r.value) : `${int(r.value)} ${r.unit}`;
     const lat = r.latency ? `${ms(r.latency.median)} / ${ms(r.latency.p90)}` : '—';
@@ -463,12 +525,16 @@ async function main(): Promise<void> {
   };
   const date = new Date().toISOString();
   say(`Loom tracking benchmark — ${date}`);
-  say(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, load ${machine.loadavgStart.map((x) => x.toFixed(2)).join(' ')}`);
+  say(
+    `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, load ${machine.loadavgStart.map((x) => x.toFixed(2)).join(' ')}`,
+  );
 
   const nodeFlags = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   server = await ServerProcess.start({ repoRoot, dbPath, artifactDir, nodeFlags });
-  say(`server: node packages/cli/bin/loom.js server (pid ${server.pid}) at ${server.url}, SQLite ${dbPath}` +
-      (nodeFlags.length ? `, --cpu-prof into ${profDir}` : ''));
+  say(
+    `server: node packages/cli/bin/loom.js server (pid ${server.pid}) at ${server.url}, SQLite ${dbPath}` +
+      (nodeFlags.length ? `, --cpu-prof into ${profDir}` : ''),
+  );
   client = new BenchClient(server.url, Math.max(8, CONCURRENCY));
   say(`client: node:http with a keep-alive Agent, loopback only`);
   const c = client;
@@ -485,7 +551,10 @@ async function main(): Promise<void> {
   c.close();
   await server.stop();
   server = undefined;
-  const dbBytes = ['', '-wal', '-shm'].reduce((n, s) => n + (existsSync(dbPath + s) ? statSync(dbPath + s).size : 0), 0);
+  const dbBytes = ['', '-wal', '-shm'].reduce(
+    (n, s) => n + (existsSync(dbPath + s) ? statSync(dbPath + s).size : 0),
+    0,
+  );
 
   const health = summarize([...healthStart, ...healthEnd]);
   rows.unshift({
@@ -501,28 +570,68 @@ async function main(): Promise<void> {
   say('');
   say(table(header, cells));
   say('');
-  say('vs MLflow = Loom against the best MLflow figure quoted in the issue; × /health = per-request median ÷ the /health median.');
+  say(
+    'vs MLflow = Loom against the best MLflow figure quoted in the issue; × /health = per-request median ÷ the /health median.',
+  );
   say('');
-  say(table(
-    ['Phase', 'wall', 'server CPU', 'server CPU / wall'],
-    phases.map((p) => [
-      p.name,
-      ms(p.wallMs),
-      p.serverCpuMs !== undefined ? ms(p.serverCpuMs) : '—',
-      p.serverCpuMs !== undefined ? `${Math.round((100 * p.serverCpuMs) / p.wallMs)}%` : '—',
-    ]),
-  ));
+  say(
+    table(
+      ['Phase', 'wall', 'server CPU', 'server CPU / wall'],
+      phases.map((p) => [
+        p.name,
+        ms(p.wallMs),
+        p.serverCpuMs !== undefined ? ms(p.serverCpuMs) : '—',
+        p.serverCpuMs !== undefined ? `${Math.round((100 * p.serverCpuMs) / p.wallMs)}%` : '—',
+      ]),
+    ),
+  );
   say('');
-  say(`server peak RSS ${usage.peakRssMb?.toFixed(0) ?? '?'} MB; database ${(dbBytes / 1e6).toFixed(1)} MB; load at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  let profile: { file: string; phases: WindowSummary[] } | undefined;
+  if (nodeFlags.length > 0) {
+    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) {
+      profile = { file: join(profDir, file), phases: summarizeProfile(join(profDir, file), phases) };
+      say(`server CPU profile ${profile.file} — self time by phase (samples, idle excluded):`);
+      for (const ph of profile.phases) {
+        say(`\n  ${ph.name}: ${ms(ph.sampledMs)} busy, ${ms(ph.idleMs)} idle`);
+        for (const a of ph.byArea.slice(0, 8)) say(`    ${a.pct.toFixed(1).padStart(5)}%  ${a.area}`);
+        say('    top functions:');
+        for (const f of ph.topFunctions) say(`    ${f.pct.toFixed(1).padStart(5)}%  ${f.fn}`);
+      }
+      say('');
+    } else say(`no .cpuprofile found in ${profDir}`);
+  }
+  say(
+    `server peak RSS ${usage.peakRssMb?.toFixed(0) ?? '?'} MB; database ${(dbBytes / 1e6).toFixed(1)} MB; load at end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 
   const results = {
     date,
     machine: { ...machine, loadavgEnd: loadavg() },
     client: 'node:http, keep-alive http.Agent, loopback',
-    server: { command: 'node packages/cli/bin/loom.js server', store: 'sqlite', peakRssMb: usage.peakRssMb, dbBytes, cpuProf: nodeFlags.length > 0 },
-    config: { runs: RUNS, points: POINTS, batch: BATCH, concurrency: CONCURRENCY, sequentialRuns: SEQUENTIAL_RUNS, searchReps: SEARCH_REPS, historyReps: HISTORY_REPS, logMetricReps: LOG_METRIC_REPS, healthReps: HEALTH_REPS },
+    server: {
+      command: 'node packages/cli/bin/loom.js server',
+      store: 'sqlite',
+      peakRssMb: usage.peakRssMb,
+      dbBytes,
+      cpuProf: nodeFlags.length > 0,
+    },
+    config: {
+      runs: RUNS,
+      points: POINTS,
+      batch: BATCH,
+      concurrency: CONCURRENCY,
+      sequentialRuns: SEQUENTIAL_RUNS,
+      searchReps: SEARCH_REPS,
+      historyReps: HISTORY_REPS,
+      logMetricReps: LOG_METRIC_REPS,
+      healthReps: HEALTH_REPS,
+    },
     rows: rows.map((r) => ({ ...r, result: verdict(r), vsMlflow: vsMlflow(r) })),
     phases,
+    profile,
     markdown: markdownTable(header, cells),
   };
   const outDir = join(repoRoot, 'bench/results');
@@ -532,6 +641,15 @@ async function main(): Promise<void> {
   if (flags.keep) say(`kept ${tmp}`);
   else rmSync(tmp, { recursive: true, force: true });
 }
+
+process.once('SIGINT', () => {
+  say('interrupted; stopping the server');
+  client?.close();
+  void (server?.stop() ?? Promise.resolve()).then(() => {
+    if (!flags.keep) rmSync(tmp, { recursive: true, force: true });
+    process.exit(130);
+  });
+});
 
 main().catch(async (err: unknown) => {
   console.error(err);

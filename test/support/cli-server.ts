@@ -238,7 +238,9 @@ async function launch(opts: Resolved, port: number): Promise<CliServer> {
     const hung = exit === undefined;
     if (hung) child.kill('SIGKILL');
     const info = await exited();
-    const why = hung ? `was not healthy after ${opts.startTimeoutMs} ms (killed)` : 'exited before it was healthy';
+    const why = hung
+      ? `was not healthy after ${opts.startTimeoutMs} ms (killed)`
+      : 'exited before it was healthy';
     const err = new Error(
       `loom server on port ${port} ${why} (code ${info.code}, signal ${info.signal}).\n` +
         `command: node ${CLI_BIN} ${args.join(' ')}\n--- output ---\n${out}`,
@@ -272,14 +274,17 @@ async function launch(opts: Resolved, port: number): Promise<CliServer> {
       if (result !== 'timeout') return result;
       child.kill('SIGKILL');
       await exited();
-      throw new Error(`loom server (pid ${child.pid}) ignored SIGTERM for ${timeoutMs} ms.\n--- output ---\n${out}`);
+      throw new Error(
+        `loom server (pid ${child.pid}) ignored SIGTERM for ${timeoutMs} ms.\n--- output ---\n${out}`,
+      );
     },
     async kill() {
       if (exit === undefined) child.kill('SIGKILL');
       return exited();
     },
     async restart(overrides = {}) {
-      if (exit === undefined) throw new Error('restart() needs the old process to have exited: call stop() or kill()');
+      if (exit === undefined)
+        throw new Error('restart() needs the old process to have exited: call stop() or kill()');
       const next = resolveOptions({ ...opts, ...overrides, dir: opts.dir }, opts.ownsDir);
       return start(next, overrides.port ?? port, overrides.port === undefined);
     },
@@ -305,7 +310,11 @@ async function launch(opts: Resolved, port: number): Promise<CliServer> {
 }
 
 /** Starts on `preferredPort` (if any), falling back to fresh free ports while the port is taken. */
-async function start(opts: Resolved, preferredPort: number | undefined, mayChangePort: boolean): Promise<CliServer> {
+async function start(
+  opts: Resolved,
+  preferredPort: number | undefined,
+  mayChangePort: boolean,
+): Promise<CliServer> {
   let port = preferredPort ?? (await freePort(opts.host));
   for (let attempt = 1; ; attempt++) {
     try {

@@ -33,12 +33,17 @@ describe('resolveArtifactUri', () => {
     expect(() => resolveArtifactUri('mlflow-artifacts:/0/x', undefined)).toThrow(/--no-serve-artifacts/);
   });
 
-  it.each(['s3://bucket/x', 'gs://b/x', 'wasbs://c@a.blob.core.windows.net/x', 'dbfs:/x', 'https://example.com/x'])(
-    'answers NOT_IMPLEMENTED for %s',
-    (uri) => {
-      expect(() => resolveArtifactUri(uri, proxy)).toThrow(expect.objectContaining({ code: 'NOT_IMPLEMENTED' }));
-    },
-  );
+  it.each([
+    's3://bucket/x',
+    'gs://b/x',
+    'wasbs://c@a.blob.core.windows.net/x',
+    'dbfs:/x',
+    'https://example.com/x',
+  ])('answers NOT_IMPLEMENTED for %s', (uri) => {
+    expect(() => resolveArtifactUri(uri, proxy)).toThrow(
+      expect.objectContaining({ code: 'NOT_IMPLEMENTED' }),
+    );
+  });
 
   it('rejects file URIs naming another host', () => {
     expect(() => resolveArtifactUri('file://elsewhere/x', proxy)).toThrow(

@@ -54,12 +54,18 @@ export function resolveArtifactUri(uri: string, proxy: ArtifactRepository | unde
     try {
       folder = fileURLToPath(uri);
     } catch (err) {
-      throw new LoomError('INVALID_PARAMETER_VALUE', `Invalid file artifact URI '${uri}': ${(err as Error).message}`);
+      throw new LoomError(
+        'INVALID_PARAMETER_VALUE',
+        `Invalid file artifact URI '${uri}': ${(err as Error).message}`,
+      );
     }
     return { repository: new LocalArtifactRepository(folder), path: '' };
   }
   if (scheme === undefined) return { repository: new LocalArtifactRepository(path.resolve(uri)), path: '' };
-  throw new LoomError('NOT_IMPLEMENTED', `Artifact URI scheme '${scheme}' is not supported yet (artifact URI '${uri}')`);
+  throw new LoomError(
+    'NOT_IMPLEMENTED',
+    `Artifact URI scheme '${scheme}' is not supported yet (artifact URI '${uri}')`,
+  );
 }
 
 /** Joins a repository path and a relative artifact path with `/`. */

@@ -36,9 +36,11 @@ describe('LocalArtifactRepository', () => {
 
   it('streams a large body without holding it whole', async () => {
     const chunk = Buffer.alloc(1 << 20, 7);
-    const body = Readable.from((function* () {
-      for (let i = 0; i < 32; i++) yield chunk;
-    })());
+    const body = Readable.from(
+      (function* () {
+        for (let i = 0; i < 32; i++) yield chunk;
+      })(),
+    );
     await repo.writeArtifact('big.bin', body);
     const { stream, size } = await repo.readArtifact('big.bin');
     expect(size).toBe(32 << 20);
@@ -119,13 +121,26 @@ describe('LocalArtifactRepository', () => {
     expect(await readdir(root)).toEqual(['f.txt']);
   });
 
+  it('deletes the whole folder only for an explicit empty path', async () => {
+    await repo.writeArtifact('a.txt', from('a'));
+    for (const p of ['.', './', 'x/..'])
+      await expect(repo.deleteArtifacts(p)).rejects.toThrow('Invalid path');
+    expect(await repo.listArtifacts('')).toHaveLength(1);
+    await repo.deleteArtifacts('');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('refuses to write over a folder or below a file', async () => {
     await repo.writeArtifact('d/f.txt', from('x'));
-    await expect(repo.writeArtifact('d', from('y'))).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    await expect(repo.writeArtifact('d', from('y'))).rejects.toMatchObject({
+      code: 'INVALID_PARAMETER_VALUE',
+    });
     await expect(repo.writeArtifact('d/f.txt/g', from('y'))).rejects.toMatchObject({
       code: 'INVALID_PARAMETER_VALUE',
     });
-    await expect(repo.writeArtifact('', from('y'))).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    await expect(repo.writeArtifact('', from('y'))).rejects.toMatchObject({
+      code: 'INVALID_PARAMETER_VALUE',
+    });
   });
 
   it('refuses every operation through a symlink that leaves the root', async () => {
@@ -183,6 +198,8 @@ describe('LocalArtifactRepository', () => {
       await expect(repo.readArtifact(`.mpu/${uploadId}/1.part`)).rejects.toThrow('Invalid path');
       await expect(repo.writeArtifact('.mpu/x', from('x'))).rejects.toThrow('Invalid path');
       await expect(repo.deleteArtifacts('.mpu')).rejects.toThrow('Invalid path');
+      await expect(repo.readArtifact(`./.mpu/${uploadId}/1.part`)).rejects.toThrow('Invalid path');
+      await expect(repo.deleteArtifacts('a/../.mpu')).rejects.toThrow('Invalid path');
     });
 
     it('refuses a mismatched ETag, a missing part, a wrong path and a bad part number', async () => {
@@ -210,7 +227,9 @@ describe('LocalArtifactRepository', () => {
         code: 'RESOURCE_DOES_NOT_EXIST',
       });
       for (const bad of ['../../x', '', 'ABC']) {
-        await expect(mpu().uploadPart(bad, 1, from('x'))).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+        await expect(mpu().uploadPart(bad, 1, from('x'))).rejects.toMatchObject({
+          code: 'INVALID_PARAMETER_VALUE',
+        });
       }
       await expect(mpu().createMultipartUpload('../x', 1)).rejects.toThrow('Invalid path');
       await expect(mpu().createMultipartUpload('f.bin', 0)).rejects.toThrow('num_parts');

@@ -57,9 +57,11 @@ export class LocalArtifactRepository implements ArtifactRepository {
 
   /** The confined absolute path of a repository path; the multipart folder is off limits. */
   async resolve(relative: string): Promise<string> {
-    const clean = trimSlashes(relative);
-    if (clean.split('/')[0] === MPU_DIR) throw invalidParameter('Invalid path');
-    return resolveUnderRoot(this.rootDir, clean);
+    const absolute = await resolveUnderRoot(this.rootDir, trimSlashes(relative));
+    // Checked after resolution so that `./.mpu` or `a/../.mpu` cannot reach it either.
+    if (path.relative(this.rootDir, absolute).split(path.sep)[0] === MPU_DIR)
+      throw invalidParameter('Invalid path');
+    return absolute;
   }
 
   /** {@inheritDoc ArtifactRepository.listArtifacts} */
@@ -85,10 +87,14 @@ export class LocalArtifactRepository implements ArtifactRepository {
         } catch {
           return undefined; // vanished meanwhile, or a link leading outside: not listed
         }
-        return info.isDirectory() ? { path: rel, isDir: true } : { path: rel, isDir: false, fileSize: info.size };
+        return info.isDirectory()
+          ? { path: rel, isDir: true }
+          : { path: rel, isDir: false, fileSize: info.size };
       }),
     );
-    return infos.filter((i): i is ArtifactFileInfo => i !== undefined).sort((a, b) => (a.path < b.path ? -1 : 1));
+    return infos
+      .filter((i): i is ArtifactFileInfo => i !== undefined)
+      .sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
   /** {@inheritDoc ArtifactRepository.readArtifact} */
@@ -117,8 +123,11 @@ export class LocalArtifactRepository implements ArtifactRepository {
 
   /** {@inheritDoc ArtifactRepository.deleteArtifacts} */
   async deleteArtifacts(target: string): Promise<void> {
-    // An empty path deletes the whole repository folder, as MLflow's local repository does.
-    await rm(await this.resolve(target), { recursive: true, force: true });
+    const absolute = await this.resolve(target);
+    // Only an explicit '' deletes the whole repository folder (as MLflow's local repository does);
+    // '.' or 'a/..' reaching the root is far more likely a mistake or an attack.
+    if (absolute === this.rootDir && trimSlashes(target) !== '') throw invalidParameter('Invalid path');
+    await rm(absolute, { recursive: true, force: true });
   }
 
   /** Creates the parent folders of `absolute`; a file in the way is the caller's error. */
@@ -153,7 +162,9 @@ class LocalMultipartUploads implements MultipartUploads {
 
   private async record(uploadId: string): Promise<UploadRecord> {
     try {
-      return JSON.parse(await readFile(path.join(this.folder(uploadId), 'upload.json'), 'utf8')) as UploadRecord;
+      return JSON.parse(
+        await readFile(path.join(this.folder(uploadId), 'upload.json'), 'utf8'),
+      ) as UploadRecord;
     } catch (err) {
       if (errno(err) === 'ENOENT') throw notFound(`Multipart upload '${uploadId}' does not exist`);
       throw err;
@@ -218,7 +229,8 @@ class LocalMultipartUploads implements MultipartUploads {
     } catch (err) {
       await out.close().catch(() => undefined);
       await rm(temp, { force: true });
-      if (errno(err) === 'ENOENT') throw invalidParameter(`A part of upload '${uploadId}' was never uploaded`);
+      if (errno(err) === 'ENOENT')
+        throw invalidParameter(`A part of upload '${uploadId}' was never uploaded`);
       if (errno(err) === 'EISDIR') throw invalidParameter('Cannot write an artifact over a directory');
       throw err;
     }

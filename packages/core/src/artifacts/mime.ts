@@ -1,6 +1,7 @@
 /** MLflow's download mime rule (`mlflow/utils/mime_type_utils.py`): text first, then a standard table. */
 
 // Shown as text by the UI's artifact viewer; `MLmodel`/`MLproject` are matched as whole extension-less names.
+// prettier-ignore
 const TEXT_EXTENSIONS = new Set([
   'txt', 'log', 'err', 'cfg', 'conf', 'cnf', 'cf', 'ini', 'properties', 'prop', 'hocon', 'toml', 'yaml',
   'yml', 'xml', 'json', 'js', 'py', 'py3', 'csv', 'tsv', 'md', 'rst', 'MLmodel', 'MLproject',
@@ -37,7 +38,13 @@ const STANDARD_TYPES: Readonly<Record<string, string>> = {
 
 // Python's `mimetypes` looks through compression suffixes (`data.csv.gz` → text/csv) and `.tgz`.
 const ENCODING_SUFFIXES = new Set(['gz', 'bz2', 'xz', 'br', 'Z']);
-const SUFFIX_ALIASES: Readonly<Record<string, string>> = { tgz: 'tar', taz: 'tar', tz: 'tar', tbz2: 'tar', txz: 'tar' };
+const SUFFIX_ALIASES: Readonly<Record<string, string>> = {
+  tgz: 'tar',
+  taz: 'tar',
+  tz: 'tar',
+  tbz2: 'tar',
+  txz: 'tar',
+};
 
 const extensionOf = (name: string): string => {
   const dot = name.lastIndexOf('.');

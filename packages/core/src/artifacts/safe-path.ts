@@ -9,7 +9,8 @@ import { invalidParameter, type LoomError } from '@loom/protocol';
 const MAX_DECODE_ROUNDS = 10;
 // C0 controls and DEL: NUL truncates paths in C APIs, CR/LF would reach the Content-Disposition header.
 // (MLflow escapes them to `%xx` and accepts; refusing is stricter and breaks no real client.)
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const hasControl = (text: string): boolean =>
+  [...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 const DRIVE = /^[A-Za-z]:/;
 
 const invalidPath = (): LoomError => invalidParameter('Invalid path');
@@ -37,7 +38,7 @@ export function validateArtifactPath(raw: string): string {
   if (
     decoded.includes('#') ||
     decoded.includes('\\') ||
-    CONTROL.test(decoded) ||
+    hasControl(decoded) ||
     decoded.startsWith('/') ||
     DRIVE.test(decoded) ||
     // MLflow converts `file:` URIs to local paths before its checks; none is a relative path.

@@ -20,6 +20,7 @@ interface Fixture {
   dir: string;
   proxyRoot: string;
   tracking: TrackingService;
+  close(): Promise<void>;
   app: Hono;
   /** A run under experiment 0 (`mlflow-artifacts:/0/<run>/artifacts`). */
   runId: string;
@@ -33,10 +34,15 @@ async function setUp(artifacts: (proxyRoot: string) => ArtifactRepository | unde
   const dir = await mkdtemp(path.join(tmpdir(), 'loom-artifact-routes-'));
   const proxyRoot = path.join(dir, 'mlartifacts');
   const config = { ...defaultServerConfig(dir), artifactsDestination: proxyRoot };
-  const store = await openTrackingStore(config.backendStoreUri, { defaultArtifactRoot: config.defaultArtifactRoot });
+  const store = await openTrackingStore(config.backendStoreUri, {
+    defaultArtifactRoot: config.defaultArtifactRoot,
+  });
   const tracking = new TrackingService(store);
   const run = await tracking.createRun({ experimentId: '0' });
-  const localExp = await tracking.createExperiment({ name: 'local', artifactLocation: `file://${dir}/local` });
+  const localExp = await tracking.createExperiment({
+    name: 'local',
+    artifactLocation: `file://${dir}/local`,
+  });
   const localRun = await tracking.createRun({ experimentId: String(localExp) });
   const model = await tracking.createLoggedModel({ experimentId: '0' });
   const app = createApp({ tracking, artifacts: artifacts(proxyRoot), config });
@@ -44,6 +50,10 @@ async function setUp(artifacts: (proxyRoot: string) => ArtifactRepository | unde
     dir,
     proxyRoot,
     tracking,
+    async close() {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
     app,
     runId: run.info.runId,
     localRunId: localRun.info.runId,
@@ -59,7 +69,7 @@ describe('artifact routes', () => {
   beforeEach(async () => {
     fx = await setUp((root) => new LocalArtifactRepository(root));
   });
-  afterEach(() => rm(fx.dir, { recursive: true, force: true }));
+  afterEach(() => fx.close());
 
   describe('mlflow-artifacts proxy', () => {
     it('PUTs, GETs, lists and DELETEs a file', async () => {
@@ -71,7 +81,9 @@ describe('artifact routes', () => {
       });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({});
-      expect(await readFile(path.join(fx.proxyRoot, '0/r/artifacts/model/MLmodel'), 'utf8')).toBe('flavors: {}\n');
+      expect(await readFile(path.join(fx.proxyRoot, '0/r/artifacts/model/MLmodel'), 'utf8')).toBe(
+        'flavors: {}\n',
+      );
 
       const got = await app().request(`${base}/0/r/artifacts/model/MLmodel`);
       expect(got.status).toBe(200);
@@ -120,8 +132,15 @@ describe('artifact routes', () => {
     it('runs a multipart upload through the part URLs it hands out', async () => {
       const base = '/api/2.0/mlflow-artifacts/mpu';
       const post = (url: string, body: unknown) =>
-        app().request(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-      const created = await post(`${base}/create/0/r/artifacts/model`, { path: '/home/me/tmp/weights.bin', num_parts: 2 });
+        app().request(url, {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        });
+      const created = await post(`${base}/create/0/r/artifacts/model`, {
+        path: '/home/me/tmp/weights.bin',
+        num_parts: 2,
+      });
       expect(created.status).toBe(200);
       const { upload_id, credentials } = (await created.json()) as {
         upload_id: string;
@@ -144,10 +163,14 @@ describe('artifact routes', () => {
       const got = await app().request('/api/2.0/mlflow-artifacts/artifacts/0/r/artifacts/model/weights.bin');
       expect(await got.text()).toBe('first-second');
 
-      const again = (await (await post(`${base}/create/x`, { path: 'C:\\data\\w.bin', num_parts: 1 })).json()) as {
+      const again = (await (
+        await post(`${base}/create/x`, { path: 'C:\\data\\w.bin', num_parts: 1 })
+      ).json()) as {
         upload_id: string;
       };
-      expect(await (await post(`${base}/abort/x`, { path: 'w.bin', upload_id: again.upload_id })).json()).toEqual({});
+      expect(
+        await (await post(`${base}/abort/x`, { path: 'w.bin', upload_id: again.upload_id })).json(),
+      ).toEqual({});
       expect(await readdir(path.join(fx.proxyRoot, '.mpu'))).toEqual([]);
     });
   });
@@ -158,7 +181,8 @@ describe('artifact routes', () => {
       await put(app(), `${root}/model/MLmodel`, 'm');
       await put(app(), `${root}/model/data/w.bin`, 'ww');
       await put(app(), `${root}/metrics.json`, '{}');
-      const list = async (query: string) => (await app().request(`/api/2.0/mlflow/artifacts/list?${query}`)).json();
+      const list = async (query: string) =>
+        (await app().request(`/api/2.0/mlflow/artifacts/list?${query}`)).json();
       const rootUri = `mlflow-artifacts:/0/${fx.runId}/artifacts`;
       expect(await list(`run_id=${fx.runId}`)).toEqual({
         root_uri: rootUri,
@@ -175,12 +199,19 @@ describe('artifact routes', () => {
         ],
       });
       expect(await list(`run_id=${fx.runId}&path=empty`)).toEqual({ root_uri: rootUri });
-      const ajax = await app().request(`/ajax-api/2.0/mlflow/artifacts/list?run_id=${fx.runId}&path=model/data`);
-      expect(await ajax.json()).toEqual({ root_uri: rootUri, files: [{ path: 'model/data/w.bin', is_dir: false, file_size: 2 }] });
+      const ajax = await app().request(
+        `/ajax-api/2.0/mlflow/artifacts/list?run_id=${fx.runId}&path=model/data`,
+      );
+      expect(await ajax.json()).toEqual({
+        root_uri: rootUri,
+        files: [{ path: 'model/data/w.bin', is_dir: false, file_size: 2 }],
+      });
     });
 
     it('reports unknown runs and a missing run_id', async () => {
-      const unknown = await app().request('/api/2.0/mlflow/artifacts/list?run_id=0123456789abcdef0123456789abcdef');
+      const unknown = await app().request(
+        '/api/2.0/mlflow/artifacts/list?run_id=0123456789abcdef0123456789abcdef',
+      );
       expect(unknown.status).toBe(404);
       expect(await unknown.json()).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });
       const missing = await app().request('/api/2.0/mlflow/artifacts/list?path=x');
@@ -208,7 +239,9 @@ describe('artifact routes', () => {
       const url = (p: string) => `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${fx.runId}&path=${p}`;
       const ok = await app().request(url('notes/readme.md'), { method: 'POST', body: '# hi' });
       expect(ok.status).toBe(200);
-      expect(await readFile(path.join(fx.proxyRoot, '0', fx.runId, 'artifacts/notes/readme.md'), 'utf8')).toBe('# hi');
+      expect(
+        await readFile(path.join(fx.proxyRoot, '0', fx.runId, 'artifacts/notes/readme.md'), 'utf8'),
+      ).toBe('# hi');
 
       const big = await app().request(url('big.bin'), { method: 'POST', body: new Uint8Array(10 * MiB + 1) });
       expect(big.status).toBe(400);
@@ -237,7 +270,9 @@ describe('artifact routes', () => {
       expect(await readFile(path.join(fx.localRunRoot, 'a/b.txt'), 'utf8')).toBe('local');
       const list = await app().request(`/api/2.0/mlflow/artifacts/list?run_id=${fx.localRunId}&path=a`);
       expect(await list.json()).toMatchObject({ files: [{ path: 'a/b.txt', is_dir: false, file_size: 5 }] });
-      expect(await (await app().request(`/get-artifact?run_id=${fx.localRunId}&path=a/b.txt`)).text()).toBe('local');
+      expect(await (await app().request(`/get-artifact?run_id=${fx.localRunId}&path=a/b.txt`)).text()).toBe(
+        'local',
+      );
     });
 
     it('lists and downloads logged-model artifacts', async () => {
@@ -251,7 +286,9 @@ describe('artifact routes', () => {
         root_uri: `mlflow-artifacts:/0/models/${fx.modelId}/artifacts`,
         files: [{ path: 'data/model.onnx', is_dir: false, file_size: 4 }],
       });
-      const top = await app().request(`/ajax-api/2.0/mlflow/logged-models/${fx.modelId}/artifacts/directories`);
+      const top = await app().request(
+        `/ajax-api/2.0/mlflow/logged-models/${fx.modelId}/artifacts/directories`,
+      );
       expect(((await top.json()) as { files: unknown[] }).files).toHaveLength(2);
 
       const file = await app().request(
@@ -268,50 +305,82 @@ describe('artifact routes', () => {
   describe('hostile paths', () => {
     const sentinel = () => readdir(fx.dir);
 
-    it.each(['..%2fescape.txt', '%2e%2e%2fescape.txt', '%252e%252e%252fescape.txt', 'a/..%2f..%2fescape.txt', '..%5cescape.txt', 'a%23b', '%2fetc%2fpasswd', 'x%00y', 'C:%5Cx', 'c:/x'])(
-      'refuses PUT/GET/DELETE of %s with 400 and writes nothing',
+    it.each([
+      '..%2fescape.txt',
+      '%2e%2e%2fescape.txt',
+      '%252e%252e%252fescape.txt',
+      'a/..%2f..%2fescape.txt',
+      '..%5cescape.txt',
+      'a%23b',
+      '%2fetc%2fpasswd',
+      'x%00y',
+      'C:%5Cx',
+      'c:/x',
+    ])('refuses PUT/GET/DELETE of %s with 400 and writes nothing', async (p) => {
+      const before = await sentinel();
+      for (const method of ['PUT', 'GET', 'DELETE']) {
+        const res = await app().request(`/api/2.0/mlflow-artifacts/artifacts/${p}`, {
+          method,
+          ...(method === 'PUT' ? { body: 'pwned' } : {}),
+        });
+        expect(res.status).toBe(400);
+        expect(await res.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid path' });
+      }
+      expect(await sentinel()).toEqual(before);
+      await expect(stat(path.join(fx.proxyRoot, 'escape.txt'))).rejects.toThrow();
+    });
+
+    it.each(['.', '%2e', './', '.%2f.', ''])(
+      'never deletes, writes or reads the whole destination via %j',
       async (p) => {
-        const before = await sentinel();
-        for (const method of ['PUT', 'GET', 'DELETE']) {
+        await put(app(), '/api/2.0/mlflow-artifacts/artifacts/keep/me.txt', 'kept');
+        for (const method of ['DELETE', 'PUT', 'GET']) {
           const res = await app().request(`/api/2.0/mlflow-artifacts/artifacts/${p}`, {
             method,
-            ...(method === 'PUT' ? { body: 'pwned' } : {}),
+            ...(method === 'PUT' ? { body: 'x' } : {}),
           });
-          expect(res.status).toBe(400);
-          expect(await res.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid path' });
+          expect(res.status, method).toBe(400);
         }
-        expect(await sentinel()).toEqual(before);
-        await expect(stat(path.join(fx.proxyRoot, 'escape.txt'))).rejects.toThrow();
+        expect(await readFile(path.join(fx.proxyRoot, 'keep/me.txt'), 'utf8')).toBe('kept');
       },
     );
 
     it('lets the URL parser collapse raw dot segments, which then match no route', async () => {
       const before = await sentinel();
       for (const p of ['../escape.txt', '%2e%2e/escape.txt', 'a/%2e%2e/%2e%2e/%2e%2e/escape.txt']) {
-        const res = await app().request(`/api/2.0/mlflow-artifacts/artifacts/${p}`, { method: 'PUT', body: 'x' });
+        const res = await app().request(`/api/2.0/mlflow-artifacts/artifacts/${p}`, {
+          method: 'PUT',
+          body: 'x',
+        });
         expect(res.status).toBe(404);
       }
       expect(await sentinel()).toEqual(before);
     });
 
-    it.each(['../x', '%2e%2e/x', '%252e%252e/x', '/etc', 'a#b'])('refuses list/download query paths like %s', async (p) => {
-      const q = encodeURIComponent(p);
-      for (const url of [
-        `/api/2.0/mlflow-artifacts/artifacts?path=${q}`,
-        `/api/2.0/mlflow/artifacts/list?run_id=${fx.runId}&path=${q}`,
-        `/get-artifact?run_id=${fx.runId}&path=${q}`,
-        `/ajax-api/2.0/mlflow/logged-models/${fx.modelId}/artifacts/files?artifact_file_path=${q}`,
-        `/api/2.0/mlflow/logged-models/${fx.modelId}/artifacts/directories?artifact_directory_path=${q}`,
-      ]) {
-        const res = await app().request(url);
-        expect(res.status, url).toBe(400);
-      }
-      const upload = await app().request(`/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${fx.runId}&path=${q}`, {
-        method: 'POST',
-        body: 'x',
-      });
-      expect(upload.status).toBe(400);
-    });
+    it.each(['../x', '%2e%2e/x', '%252e%252e/x', '/etc', 'a#b'])(
+      'refuses list/download query paths like %s',
+      async (p) => {
+        const q = encodeURIComponent(p);
+        for (const url of [
+          `/api/2.0/mlflow-artifacts/artifacts?path=${q}`,
+          `/api/2.0/mlflow/artifacts/list?run_id=${fx.runId}&path=${q}`,
+          `/get-artifact?run_id=${fx.runId}&path=${q}`,
+          `/ajax-api/2.0/mlflow/logged-models/${fx.modelId}/artifacts/files?artifact_file_path=${q}`,
+          `/api/2.0/mlflow/logged-models/${fx.modelId}/artifacts/directories?artifact_directory_path=${q}`,
+        ]) {
+          const res = await app().request(url);
+          expect(res.status, url).toBe(400);
+        }
+        const upload = await app().request(
+          `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${fx.runId}&path=${q}`,
+          {
+            method: 'POST',
+            body: 'x',
+          },
+        );
+        expect(upload.status).toBe(400);
+      },
+    );
 
     it('refuses a multipart upload whose local file name is hostile', async () => {
       const res = await app().request('/api/2.0/mlflow-artifacts/mpu/create/%2e%2e%2fx', {
@@ -369,7 +438,7 @@ describe('artifact routes without --serve-artifacts', () => {
   beforeEach(async () => {
     fx = await setUp(() => undefined);
   });
-  afterEach(() => rm(fx.dir, { recursive: true, force: true }));
+  afterEach(() => fx.close());
 
   it('answers the proxy routes with 503 text', async () => {
     for (const [method, url] of [
@@ -380,15 +449,20 @@ describe('artifact routes without --serve-artifacts', () => {
     ] as const) {
       const res = await fx.app.request(url, { method, ...(method === 'GET' ? {} : { body: 'x' }) });
       expect(res.status).toBe(503);
-      expect(await res.text()).toMatch(/disabled due to the mlflow server running with `--no-serve-artifacts`/);
+      expect(await res.text()).toMatch(
+        /disabled due to the mlflow server running with `--no-serve-artifacts`/,
+      );
     }
   });
 
   it('still serves runs with a local artifact root', async () => {
-    const res = await fx.app.request(`/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${fx.localRunId}&path=f.txt`, {
-      method: 'POST',
-      body: 'x',
-    });
+    const res = await fx.app.request(
+      `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${fx.localRunId}&path=f.txt`,
+      {
+        method: 'POST',
+        body: 'x',
+      },
+    );
     expect(res.status).toBe(200);
     expect(await (await fx.app.request(`/get-artifact?run_id=${fx.localRunId}&path=f.txt`)).text()).toBe('x');
   });
@@ -407,7 +481,7 @@ describe('artifact routes on a store without multipart', () => {
       };
     });
   });
-  afterEach(() => rm(fx.dir, { recursive: true, force: true }));
+  afterEach(() => fx.close());
 
   it('answers 501 with the message that makes MLflow clients fall back to one PUT', async () => {
     const res = await fx.app.request('/api/2.0/mlflow-artifacts/mpu/create/x', {
@@ -418,7 +492,9 @@ describe('artifact routes on a store without multipart', () => {
     expect(res.status).toBe(501);
     const body = (await res.json()) as { error_code: string; message: string };
     expect(body.error_code).toBe('NOT_IMPLEMENTED');
-    expect(body.message.startsWith('Multipart upload is not supported for the current artifact repository')).toBe(true);
+    expect(
+      body.message.startsWith('Multipart upload is not supported for the current artifact repository'),
+    ).toBe(true);
   });
 });
 

@@ -28,7 +28,9 @@ const UI_UPLOAD_LIMIT = 10 * 1024 * 1024;
 
 /** MLflow's FileInfo; the caller decides what `path` is relative to. */
 function presentFileInfo(info: ArtifactFileInfo, wirePath: string): FileInfoJson {
-  return info.isDir ? { path: wirePath, is_dir: true } : { path: wirePath, is_dir: false, file_size: info.fileSize ?? 0 };
+  return info.isDir
+    ? { path: wirePath, is_dir: true }
+    : { path: wirePath, is_dir: false, file_size: info.fileSize ?? 0 };
 }
 
 /** The request body as a Node stream, without buffering it. */
@@ -69,7 +71,11 @@ async function sendArtifact(c: Context, { repository, path: file }: ArtifactLoca
 }
 
 /** Lists one level under `relative` of the artifact root `rootUri`; FileInfo paths include `relative`. */
-async function listUnder(deps: AppDeps, rootUri: string, relative: string | undefined): Promise<FileInfoJson[]> {
+async function listUnder(
+  deps: AppDeps,
+  rootUri: string,
+  relative: string | undefined,
+): Promise<FileInfoJson[]> {
   const rel = relative === undefined ? '' : validateArtifactPath(relative);
   const { repository, path: base } = resolveArtifactUri(rootUri, deps.artifacts);
   const infos = await repository.listArtifacts(joinArtifactPath(base, rel));
@@ -113,7 +119,10 @@ function multipartOf(deps: AppDeps): MultipartUploads {
   const multipart = proxyOf(deps).multipart;
   // This exact message makes MLflow's client fall back to a single PUT.
   if (!multipart)
-    throw new LoomError('NOT_IMPLEMENTED', 'Multipart upload is not supported for the current artifact repository');
+    throw new LoomError(
+      'NOT_IMPLEMENTED',
+      'Multipart upload is not supported for the current artifact repository',
+    );
   return multipart;
 }
 
@@ -150,7 +159,10 @@ const proxyRpcRoutes = (base: string): RpcRoute[] => [
     async handle(req, deps, c) {
       const multipart = multipartOf(deps);
       const numParts = req.num_parts ?? 1;
-      const created = await multipart.createMultipartUpload(multipartTarget(c, base, 'create', req.path), numParts);
+      const created = await multipart.createMultipartUpload(
+        multipartTarget(c, base, 'create', req.path),
+        numParts,
+      );
       // Without presigned URLs of its own the store takes parts through Loom's part route; the
       // client PUTs to these URLs directly, so they must be absolute.
       const url = new URL(c.req.url);
@@ -164,7 +176,11 @@ const proxyRpcRoutes = (base: string): RpcRoute[] => [
         }));
       return {
         upload_id: created.uploadId,
-        credentials: credentials.map((cr) => ({ url: cr.url, part_number: cr.partNumber, headers: cr.headers })),
+        credentials: credentials.map((cr) => ({
+          url: cr.url,
+          part_number: cr.partNumber,
+          headers: cr.headers,
+        })),
       };
     },
   }),
@@ -218,10 +234,14 @@ function mountProxyRoutes(app: Hono, deps: AppDeps): void {
     const files = `${base}/artifacts/`;
     const fileOf = (c: Context): string => {
       const file = validateArtifactPath(pathAfter(c, files));
-      if (file.replace(/\/+$/, '') === '') throw invalidParameter('Invalid path');
+      // `.` and friends name the whole destination: never a file, and DELETE must not wipe it.
+      if (['./', '/'].includes(path.posix.normalize(`${file}/`))) throw invalidParameter('Invalid path');
       return file;
     };
-    app.get(`${files}*`, guarded((c, repo) => sendArtifact(c, { repository: repo, path: fileOf(c) })));
+    app.get(
+      `${files}*`,
+      guarded((c, repo) => sendArtifact(c, { repository: repo, path: fileOf(c) })),
+    );
     app.put(
       `${files}*`,
       guarded(async (c, repo) => {
@@ -241,7 +261,11 @@ function mountProxyRoutes(app: Hono, deps: AppDeps): void {
       `${base}/mpu/part/:upload_id/:part_number`,
       guarded(async (c) => {
         const partNumber = Number(c.req.param('part_number'));
-        const { etag } = await multipartOf(deps).uploadPart(c.req.param('upload_id') ?? '', partNumber, bodyStream(c));
+        const { etag } = await multipartOf(deps).uploadPart(
+          c.req.param('upload_id') ?? '',
+          partNumber,
+          bodyStream(c),
+        );
         return c.body(null, 200, { ETag: etag });
       }),
     );
@@ -294,7 +318,8 @@ function mountEntityRoutes(app: Hono, deps: AppDeps): void {
 
   app.get('/ajax-api/2.0/mlflow/logged-models/:model_id/artifacts/files', async (c) => {
     const file = c.req.query('artifact_file_path');
-    if (!file) throw new LoomError('BAD_REQUEST', 'Request must include the "artifact_file_path" query parameter.');
+    if (!file)
+      throw new LoomError('BAD_REQUEST', 'Request must include the "artifact_file_path" query parameter.');
     const model = await deps.tracking.getLoggedModel(c.req.param('model_id') ?? '');
     return sendArtifact(c, locate(deps, model.artifactUri, file));
   });

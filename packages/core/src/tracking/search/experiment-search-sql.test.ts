@@ -1,4 +1,4 @@
-import { LoomError, type ViewType } from '@loom/protocol';
+import { type LoomError, type ViewType } from '@loom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileExperimentSearch, type ExperimentSearchInput } from './experiment-search-sql';
 import { openTestDb, type TestDb } from './sqlite-test-db';

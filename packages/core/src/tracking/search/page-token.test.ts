@@ -1,4 +1,4 @@
-import { LoomError } from '@loom/protocol';
+import { type LoomError } from '@loom/protocol';
 import { describe, expect, it } from 'vitest';
 import { decodePageToken, encodePageToken } from './page-token';
 
