@@ -210,7 +210,8 @@ export class TrackingService {
   ): Promise<void> {
     validateRunId(runId);
     validateBatchLimits(metrics.length, params.length, tags.length);
-    for (const m of metrics) validateMetric(m);
+    const checkedKeys = new Set<string>();
+    for (const m of metrics) validateMetric(m, checkedKeys);
     const normalizedParams = params.map(normalizeParam);
     validateNoDuplicateParams(normalizedParams);
     return this.store.logBatch(runId, metrics, normalizedParams, tags.map(normalizeRunTag));

@@ -77,9 +77,12 @@ export function truncate(value: string, limit: number): string {
   return value.length > limit ? value.slice(0, limit) : value;
 }
 
-/** Checks one metric point. */
-export function validateMetric(m: Metric): void {
-  validateKey('metric', m.key);
+/** Checks one metric point; `checkedKeys` skips keys already validated in the same batch. */
+export function validateMetric(m: Metric, checkedKeys?: Set<string>): void {
+  if (!checkedKeys?.has(m.key)) {
+    validateKey('metric', m.key);
+    checkedKeys?.add(m.key);
+  }
   if (typeof m.value !== 'number') {
     throw invalidParameter(
       `Got invalid value ${String(m.value)} for metric '${m.key}' (timestamp=${m.timestamp}). ` +

@@ -239,3 +239,12 @@ describe('parseFilter', () => {
     });
   });
 });
+
+describe('filter size', () => {
+  it('rejects a filter with more values than the databases can bind', () => {
+    const ids = Array.from({ length: 12_000 }, (_, i) => `'r${i}'`).join(', ');
+    expect(() => parseFilter(`run_id IN (${ids})`)).toThrow(/Search filter is too long/);
+    const fits = Array.from({ length: 5_000 }, (_, i) => `'r${i}'`).join(', ');
+    expect(parseFilter(`run_id IN (${fits})`)?.kind).toBe('comparison');
+  });
+});

@@ -10,6 +10,9 @@ import { filterSyntaxError, isWord, sourceOf, tokenize, type Token } from './lex
 
 // Deeper nesting than this is no real filter; the limit keeps recursion off the stack ceiling.
 const MAX_DEPTH = 100;
+// Every value becomes a bound SQL parameter; this keeps a filter well under SQLite's 32,766 and
+// PostgreSQL's 65,535 parameters, so an oversized filter is a 400 rather than a database error.
+const MAX_TOKENS = 20_000;
 
 /** Parses a filter string; undefined for an empty or all-whitespace filter (no filter). */
 export function parseFilter(filter: string | undefined): FilterNode | undefined {
@@ -33,6 +36,9 @@ class Parser {
 
   constructor(private readonly input: string) {
     this.tokens = tokenize(input);
+    if (this.tokens.length > MAX_TOKENS) {
+      throw invalidParameter(`Search filter is too long: ${this.tokens.length} tokens, at most ${MAX_TOKENS} allowed.`);
+    }
   }
 
   parse(): FilterNode {

@@ -1,0 +1,157 @@
+/** The `loom` command line as a user meets it: clear one-line failures, clean shutdown, db upgrade. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI_BIN, freePort, startCliServer, type CliServer } from '../support/cli-server';
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], cwd: string, timeoutMs = 60_000): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`loom ${args.join(' ')} did not exit within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The meaningful stderr lines (Node's own warnings aside). */
+function errorLines(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('(node:') && !l.includes('--trace-warnings'));
+}
+
+const dirs: string[] = [];
+let server: CliServer | undefined;
+let blocker: Server | undefined;
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'loom-cli-test-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  await server?.dispose();
+  server = undefined;
+  await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
+  blocker = undefined;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('loom server', () => {
+  it('refuses a bad backend store URI with one line and exit code 1', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const out = await runCli(['server', '--backend-store-uri', 'nosuchdb://x', '--port', String(port)], dir);
+    expect(out.code).toBe(1);
+    const lines = errorLines(out.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^loom: Unsupported backend store URI 'nosuchdb:\/\/x'/);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a SQLite file it cannot open with one line', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const out = await runCli(['server', '--backend-store-uri', `sqlite:///${dir}`, '--port', String(port)], dir);
+    expect(out.code).toBe(1);
+    expect(errorLines(out.stderr)).toHaveLength(1);
+    expect(out.stderr).toMatch(/^loom: /);
+  });
+
+  it('refuses a taken port with one line and exit code 1', async () => {
+    const dir = tempDir();
+    blocker = createServer();
+    const port = await new Promise<number>((resolve) =>
+      blocker!.listen(0, '127.0.0.1', () => resolve((blocker!.address() as { port: number }).port)),
+    );
+    const out = await runCli(['server', '--port', String(port)], dir);
+    expect(out.code).toBe(1);
+    expect(errorLines(out.stderr)).toEqual([`loom: port ${port} on 127.0.0.1 is already in use`]);
+  });
+
+  it('starts on the embedded default in the current folder', async () => {
+    const dir = tempDir();
+    server = await startCliServer({ cwd: dir, dir, backendStoreUri: 'sqlite:///mlflow.db', artifactsDestination: './mlartifacts' });
+    const res = await fetch(`${server.url}/api/2.0/mlflow/experiments/get?experiment_id=0`);
+    expect((await res.json()) as unknown).toMatchObject({ experiment: { name: 'Default' } });
+    expect(existsSync(join(dir, 'mlflow.db'))).toBe(true);
+  });
+
+  it('finishes an in-flight upload on SIGTERM, then exits 0 and leaves a sound store', async () => {
+    server = await startCliServer();
+    const chunk = new Uint8Array(64 * 1024).fill(7);
+    let sent = 0;
+    let signalled = false;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (sent === 20) {
+          controller.close();
+          return;
+        }
+        if (sent === 5 && !signalled) {
+          signalled = true;
+          process.kill(server!.pid, 'SIGTERM');
+        }
+        await new Promise((r) => setTimeout(r, 50));
+        sent++;
+        controller.enqueue(chunk);
+      },
+    });
+    const upload = fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/0/slow/file.bin`, {
+      method: 'PUT',
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    const res = await upload;
+    expect(res.status).toBe(200);
+    const exit = await server.exited();
+    expect(exit.code).toBe(0);
+    expect(server.output()).toContain('SIGTERM received');
+    const stored = readFileSync(join(server.artifactsDestination, '0/slow/file.bin'));
+    expect(stored.length).toBe(20 * chunk.length);
+    const db = new Database(server.dbPath!, { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('loom db upgrade', () => {
+  it('creates the schema in a new database', async () => {
+    const dir = tempDir();
+    const out = await runCli(['db', 'upgrade', 'sqlite:///fresh.db'], dir);
+    expect(out.code).toBe(0);
+    const db = new Database(join(dir, 'fresh.db'), { readonly: true });
+    try {
+      const versions = db.prepare('SELECT version FROM loom_schema_migrations').all();
+      expect(versions).toEqual([{ version: 1 }]);
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+      expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['runs', 'metrics', 'latest_metrics']));
+    } finally {
+      db.close();
+    }
+  });
+});
