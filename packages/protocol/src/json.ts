@@ -8,11 +8,5 @@ export function encodeDouble(value: number): WireDouble {
   return value > 0 ? 'Infinity' : '-Infinity';
 }
 
-/** The JSON text of a double, quoted when non-finite. */
-export function doubleText(value: number): string {
-  if (Number.isFinite(value)) return String(value);
-  return `"${encodeDouble(value)}"`;
-}
-
 /** Escapes a string as a JSON string literal. */
 export const jsonString = (s: string): string => JSON.stringify(s);

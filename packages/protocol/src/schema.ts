@@ -100,19 +100,47 @@ function camel(name: string): string {
 
 const INT_TEXT = /^-?\d+$/;
 
-function decodeScalar(type: Scalar, value: unknown, path: string, fromQuery: boolean): unknown {
+/** A field with its lowerCamelCase alias, computed once per schema (log-batch decodes 1000s of messages). */
+interface Entry {
+  name: string;
+  alias: string | undefined;
+  field: Field<unknown>;
+}
+
+const compiled = new WeakMap<Fields, Entry[]>();
+
+function entriesOf(fields: Fields): Entry[] {
+  let entries = compiled.get(fields);
+  if (!entries) {
+    entries = Object.entries(fields).map(([name, field]) => {
+      const alias = camel(name);
+      return { name, alias: alias === name ? undefined : alias, field };
+    });
+    compiled.set(fields, entries);
+  }
+  return entries;
+}
+
+/** Paths are only needed for error messages, so they are built only when one is raised. */
+const join = (prefix: () => string, name: string) => {
+  const p = prefix();
+  return p ? `${p}.${name}` : name;
+};
+const ROOT = () => '';
+
+function decodeScalar(type: Scalar, value: unknown, path: () => string, fromQuery: boolean): unknown {
   switch (type.kind) {
     case 'string':
       if (typeof value === 'string') return value;
-      return invalid(path, value);
+      return invalid(path(), value);
     case 'int64':
     case 'int32': {
       let n: number;
       if (typeof value === 'number') n = value;
       else if (typeof value === 'string' && INT_TEXT.test(value.trim())) n = Number(value.trim());
-      else return invalid(path, value);
-      if (!Number.isInteger(n)) return invalid(path, value);
-      if (type.kind === 'int32' && (n > 2147483647 || n < -2147483648)) return invalid(path, value);
+      else return invalid(path(), value);
+      if (!Number.isInteger(n)) return invalid(path(), value);
+      if (type.kind === 'int32' && (n > 2147483647 || n < -2147483648)) return invalid(path(), value);
       return n;
     }
     case 'double': {
@@ -124,7 +152,7 @@ function decodeScalar(type: Scalar, value: unknown, path: string, fromQuery: boo
         const n = Number(value);
         if (value.trim() !== '' && !Number.isNaN(n)) return n;
       }
-      return invalid(path, value);
+      return invalid(path(), value);
     }
     case 'bool':
       if (typeof value === 'boolean') return value;
@@ -133,15 +161,15 @@ function decodeScalar(type: Scalar, value: unknown, path: string, fromQuery: boo
         if (lower === 'true') return true;
         if (lower === 'false') return false;
       }
-      return invalid(path, value);
+      return invalid(path(), value);
     case 'enum':
       if (typeof value === 'string' && type.values.includes(value)) return value;
       if (typeof value === 'number' && type.numbers[value] !== undefined) return type.numbers[value];
       if (typeof value === 'string' && INT_TEXT.test(value) && type.numbers[Number(value)] !== undefined)
         return type.numbers[Number(value)];
-      return invalid(path, value);
+      return invalid(path(), value);
     case 'message':
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) return invalid(path, value);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return invalid(path(), value);
       return decodeFields(type.fields, value as Record<string, unknown>, path, false);
   }
 }
@@ -149,30 +177,33 @@ function decodeScalar(type: Scalar, value: unknown, path: string, fromQuery: boo
 function decodeFields(
   fields: Fields,
   input: Record<string, unknown>,
-  prefix: string,
+  prefix: () => string,
   fromQuery: boolean,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(fields)) {
-    const path = prefix ? `${prefix}.${name}` : name;
+  for (const { name, alias, field } of entriesOf(fields)) {
     let raw = input[name];
-    if (raw === undefined) raw = input[camel(name)];
+    if (raw === undefined && alias !== undefined) raw = input[alias];
     if (raw === null) raw = undefined;
     if (field.repeated) {
       if (raw === undefined) {
         out[name] = [];
         continue;
       }
-      const items = Array.isArray(raw) ? raw : fromQuery ? [raw] : invalid(path, raw);
-      out[name] = items.map((item, i) => decodeScalar(field.type, item, `${path}[${i}]`, fromQuery));
+      const items = Array.isArray(raw) ? raw : fromQuery ? [raw] : invalid(join(prefix, name), raw);
+      const list = new Array<unknown>(items.length);
+      for (let i = 0; i < items.length; i++) {
+        list[i] = decodeScalar(field.type, items[i], () => `${join(prefix, name)}[${i}]`, fromQuery);
+      }
+      out[name] = list;
       continue;
     }
     if (fromQuery && Array.isArray(raw)) raw = raw[raw.length - 1];
     if (raw === undefined || (field.isRequired && raw === '')) {
-      if (field.isRequired) missing(path);
+      if (field.isRequired) missing(join(prefix, name));
       continue;
     }
-    out[name] = decodeScalar(field.type, raw, path, fromQuery);
+    out[name] = decodeScalar(field.type, raw, () => join(prefix, name), fromQuery);
   }
   return out;
 }
@@ -180,7 +211,7 @@ function decodeFields(
 /** Decodes a JSON request body (already parsed) against a message schema. */
 export function decodeJson<F extends Fields>(fields: F, body: unknown): Infer<F> {
   const input = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {};
-  return decodeFields(fields, input as Record<string, unknown>, '', false) as Infer<F>;
+  return decodeFields(fields, input as Record<string, unknown>, ROOT, false) as Infer<F>;
 }
 
 /** Decodes a GET query string (repeated keys are lists) against a message schema. */
@@ -190,5 +221,5 @@ export function decodeQuery<F extends Fields>(fields: F, query: URLSearchParams)
     const all = query.getAll(key);
     input[key] = all.length === 1 ? (all[0] as string) : all;
   }
-  return decodeFields(fields, input, '', true) as Infer<F>;
+  return decodeFields(fields, input, ROOT, true) as Infer<F>;
 }

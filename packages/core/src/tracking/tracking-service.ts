@@ -19,7 +19,7 @@ import type {
   ViewType,
 } from './entities';
 import { generateRunName } from './run-names';
-import type { TrackingStore } from './tracking-store';
+import type { MetricHistoryJson, TrackingStore } from './tracking-store';
 import {
   LIMITS,
   normalizeParam,
@@ -279,9 +279,15 @@ export class TrackingService {
     return this.store.logOutputs(runId, models);
   }
 
-  /** History of one metric of one run. */
-  getMetricHistory(args: { runId: string; metricKey: string; maxResults?: number | undefined; pageToken?: string | undefined }): Promise<Page<Metric>> {
-    return this.store.getMetricHistory(args);
+  /** History of one metric of one run, as MLflow `Metric` JSON (absent or 0 `maxResults` = all). */
+  getMetricHistoryJson(args: {
+    runId: string;
+    metricKey: string;
+    maxResults?: number | undefined;
+    pageToken?: string | undefined;
+  }): Promise<MetricHistoryJson> {
+    if (args.maxResults !== undefined && args.maxResults < 0) validateMaxResults(args.maxResults, 2_147_483_647, 0);
+    return this.store.getMetricHistoryJson(args);
   }
 
   /** History of one metric for up to 100 runs (UI). */

@@ -67,6 +67,13 @@ export interface MetricHistoryQuery {
   pageToken?: string | undefined;
 }
 
+/** One page of a metric history as JSON: the comma-joined `Metric` objects and the next page token. */
+export interface MetricHistoryJson {
+  metricsJson: string;
+  count: number;
+  nextPageToken?: string | undefined;
+}
+
 export interface BulkIntervalQuery {
   runIds: string[];
   metricKey: string;
@@ -120,7 +127,8 @@ export interface TrackingStore {
   logInputs(runId: string, datasets: { dataset: Dataset; tags: KeyValue[] }[], modelIds: string[]): Promise<void>;
   logOutputs(runId: string, models: { modelId: string; step: number }[]): Promise<void>;
 
-  getMetricHistory(q: MetricHistoryQuery): Promise<Page<Metric>>;
+  /** History as MLflow `Metric` JSON text: the hot read path builds no objects (see metric-json-sql.ts). */
+  getMetricHistoryJson(q: MetricHistoryQuery): Promise<MetricHistoryJson>;
   getMetricHistoryBulk(runIds: string[], metricKey: string, maxResults: number): Promise<MetricWithRunId[]>;
   getMetricHistoryBulkInterval(q: BulkIntervalQuery): Promise<MetricWithRunId[]>;
   searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]>;

@@ -24,7 +24,8 @@ export const LIMITS = {
   inputTagValue: 500,
 } as const;
 
-const KEY_CHARS = /^[/\w.\- :]*$/;
+// Python's `\w` is Unicode-aware (letters and numbers of any script), JavaScript's is ASCII-only.
+const KEY_CHARS = /^[\p{L}\p{N}_/.\- :]*$/u;
 const BAD_CHARS =
   'Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).';
 const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;

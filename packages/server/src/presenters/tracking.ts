@@ -1,5 +1,5 @@
 /** Domain entities → MLflow's wire JSON: one explicit converter per entity, empty lists omitted. */
-import { doubleText, encodeDouble } from '@loom/protocol';
+import { encodeDouble } from '@loom/protocol';
 import type {
   DatasetSummaryJson,
   ExperimentJson,
@@ -132,25 +132,4 @@ export function presentDatasetSummary(d: DatasetSummary): DatasetSummaryJson {
   const out: DatasetSummaryJson = { experiment_id: d.experimentId, name: d.name, digest: d.digest };
   if (d.context) out.context = d.context;
   return out;
-}
-
-/**
- * `{"metrics":[…]}` written straight to text: the history route can return 100,000 points and
- * building an object graph first would double its cost.
- */
-export function metricsJsonText(metrics: readonly Metric[], nextPageToken?: string): string {
-  const parts: string[] = [];
-  let lastKey = '';
-  let keyJson = '""';
-  for (const m of metrics) {
-    if (m.key !== lastKey) keyJson = JSON.stringify((lastKey = m.key));
-    let s = `{"key":${keyJson},"value":${doubleText(m.value)},"timestamp":${m.timestamp},"step":${m.step}`;
-    if (m.modelId) s += `,"model_id":${JSON.stringify(m.modelId)}`;
-    if (m.datasetName) s += `,"dataset_name":${JSON.stringify(m.datasetName)}`;
-    if (m.datasetDigest) s += `,"dataset_digest":${JSON.stringify(m.datasetDigest)}`;
-    parts.push(`${s}}`);
-  }
-  const body = parts.length > 0 ? `"metrics":[${parts.join(',')}]` : '';
-  const token = nextPageToken ? `"next_page_token":${JSON.stringify(nextPageToken)}` : '';
-  return `{${[body, token].filter(Boolean).join(',')}}`;
 }

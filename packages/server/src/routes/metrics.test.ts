@@ -61,6 +61,73 @@ describe('metrics/get-history', () => {
   });
 });
 
+describe('metrics/get-history JSON written by the database', () => {
+  it('round-trips every double exactly and escapes keys and extra fields', async () => {
+    const run = await t.post('/runs/create', { experiment_id: '0' });
+    const id = run.body.run.info.run_id as string;
+    const values = [0.1, 0.30000000000000004, 1 / 3, 1e21, 1e-7, -0.5, 5e-324, 1.7976931348623157e308, -2.5e-300, 123456789012345680];
+    const key = 'wéird kéy ünï/cödé_1';
+    const logged = await t.post('/runs/log-batch', {
+      run_id: id,
+      metrics: [
+        ...values.map((value, i) => ({ key, value, timestamp: 10 + i, step: i })),
+        { key, value: 'NaN', timestamp: 100, step: 100 },
+        { key, value: 'Infinity', timestamp: 101, step: 101 },
+        { key, value: '-Infinity', timestamp: 102, step: 102 },
+        { key, value: 1, timestamp: 103, step: 103, model_id: 'm-1', dataset_name: 'd "q"', dataset_digest: 'abc' },
+      ],
+    });
+    expect(logged.status).toBe(200);
+    const res = await t.get('/metrics/get-history', { run_id: id, metric_key: key });
+    expect(res.status).toBe(200);
+    const got = res.body.metrics as { key: string; value: number | string }[];
+    expect(got.map((m) => m.value)).toEqual([...values, 'NaN', 'Infinity', '-Infinity', 1]);
+    expect(got.every((m) => m.key === key)).toBe(true);
+    expect(got[13]).toEqual({ key, value: 1, timestamp: 103, step: 103, model_id: 'm-1', dataset_name: 'd "q"', dataset_digest: 'abc' });
+  });
+});
+
+describe('metrics/get-history order when steps and timestamps disagree', () => {
+  async function history(runId: string) {
+    const res = await t.get('/metrics/get-history', { run_id: runId, metric_key: 'm' });
+    return res.body.metrics.map((m: { step: number; timestamp: number }) => [m.step, m.timestamp]);
+  }
+
+  it('orders by timestamp once a point arrives earlier in step than the latest', async () => {
+    const run = await t.post('/runs/create', { experiment_id: '0' });
+    const id = run.body.run.info.run_id as string;
+    await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 100, step: 1 });
+    await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 200, step: 2 });
+    expect(await history(id)).toEqual([[1, 100], [2, 200]]);
+    await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 300, step: 0 });
+    expect(await history(id)).toEqual([[1, 100], [2, 200], [0, 300]]);
+    const paged = await t.get('/metrics/get-history', { run_id: id, metric_key: 'm', max_results: 2 });
+    expect(paged.body.metrics.map((m: { step: number }) => m.step)).toEqual([1, 2]);
+  });
+
+  it('orders by timestamp when one batch has later steps at earlier times', async () => {
+    const run = await t.post('/runs/create', { experiment_id: '0' });
+    const id = run.body.run.info.run_id as string;
+    await t.post('/runs/log-batch', {
+      run_id: id,
+      metrics: [
+        { key: 'm', value: 1, timestamp: 50, step: 9 },
+        { key: 'm', value: 1, timestamp: 60, step: 3 },
+        { key: 'm', value: 1, timestamp: 70, step: 5 },
+      ],
+    });
+    expect(await history(id)).toEqual([[9, 50], [3, 60], [5, 70]]);
+  });
+
+  it('keeps timestamp order for a later point logged with an earlier time', async () => {
+    const run = await t.post('/runs/create', { experiment_id: '0' });
+    const id = run.body.run.info.run_id as string;
+    await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 500, step: 1 });
+    await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 400, step: 2 });
+    expect(await history(id)).toEqual([[2, 400], [1, 500]]);
+  });
+});
+
 describe('metrics/get-history-bulk and bulk-interval', () => {
   it('returns several runs sorted by run id, capped by max_results', async () => {
     const a = await runWithHistory(5);

@@ -1,7 +1,7 @@
 /** Metric history endpoints: paged history and the bulk routes the UI charts use. */
 import { tracking as api } from '@loom/protocol';
 import { rpc } from '../rpc';
-import { metricsJsonText, presentMetricWithRunId } from '../presenters/tracking';
+import { presentMetricWithRunId } from '../presenters/tracking';
 import { runIdOf } from './run-id';
 
 export const metricRoutes = [
@@ -11,13 +11,16 @@ export const metricRoutes = [
     path: '/metrics/get-history',
     request: api.getMetricHistory,
     handle: async (req, { tracking }, c) => {
-      const page = await tracking.getMetricHistory({
+      const page = await tracking.getMetricHistoryJson({
         runId: runIdOf(req),
         metricKey: req.metric_key,
         maxResults: req.max_results,
         pageToken: req.page_token,
       });
-      return c.body(metricsJsonText(page.items, page.nextPageToken), 200, { 'content-type': 'application/json' });
+      const parts: string[] = [];
+      if (page.count > 0) parts.push(`"metrics":[${page.metricsJson}]`);
+      if (page.nextPageToken) parts.push(`"next_page_token":${JSON.stringify(page.nextPageToken)}`);
+      return c.body(`{${parts.join(',')}}`, 200, { 'content-type': 'application/json' });
     },
   }),
   rpc({

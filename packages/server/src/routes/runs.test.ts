@@ -126,12 +126,12 @@ describe('runs: logging', () => {
 
   it('enforces key rules', async () => {
     const id = await createRun();
-    for (const key of ['bad!key', 'a//b', '../up', '/abs', 'x'.repeat(251), 'a/./b', 'trailing/']) {
+    for (const key of ['bad!key', 'a//b', '../up', '/abs', 'x'.repeat(251), 'a/./b', 'trailing/', 'quo"te', 'tab\tkey']) {
       const res = await t.post('/runs/log-metric', { run_id: id, key, value: 1, timestamp: 1 });
       expect(res.status, key).toBe(400);
       expect(res.body.error_code).toBe('INVALID_PARAMETER_VALUE');
     }
-    for (const key of ['ok key', 'a/b', 'x.y-z:w', 'x'.repeat(250)]) {
+    for (const key of ['ok key', 'a/b', 'x.y-z:w', 'x'.repeat(250), 'précision', '損失']) {
       const res = await t.post('/runs/log-metric', { run_id: id, key, value: 1, timestamp: 1 });
       expect(res.status, key).toBe(200);
     }

@@ -94,6 +94,9 @@ CREATE TABLE latest_metrics (
   model_id TEXT,
   dataset_name TEXT,
   dataset_digest TEXT,
+  -- 1 while sorting the history by step gives the same order as by timestamp (points arrived in
+  -- step and time order), so get-history can read it in key order instead of sorting it.
+  time_ordered ${t.big} NOT NULL DEFAULT 1,
   PRIMARY KEY (run_pk, key)
 )${t.keyed};
 CREATE INDEX latest_metrics_by_value ON latest_metrics (key, is_nan, value);

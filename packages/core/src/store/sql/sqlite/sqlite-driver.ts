@@ -14,14 +14,20 @@ class Connection implements Queryable {
 
   constructor(readonly db: Database.Database) {}
 
-  statement(sql: string): Statement {
-    let stmt = this.statements.get(sql);
+  statement(sql: string, raw = false): Statement {
+    const key = raw ? `raw:${sql}` : sql;
+    let stmt = this.statements.get(key);
     if (!stmt) {
       if (this.statements.size >= STATEMENT_CACHE_LIMIT) this.statements.clear();
       stmt = this.db.prepare(sql);
-      this.statements.set(sql, stmt);
+      if (raw) stmt.raw(true);
+      this.statements.set(key, stmt);
     }
     return stmt;
+  }
+
+  values<R extends unknown[]>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+    return Promise.resolve(this.statement(sql, true).all(...params) as R[]);
   }
 
   all<R>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
@@ -70,6 +76,10 @@ export class SqliteDriver implements SqlDriver {
 
   all<R>(sql: string, params?: readonly SqlValue[]): Promise<R[]> {
     return this.read().all<R>(sql, params);
+  }
+
+  values<R extends unknown[]>(sql: string, params?: readonly SqlValue[]): Promise<R[]> {
+    return this.read().values<R>(sql, params);
   }
 
   get<R>(sql: string, params?: readonly SqlValue[]): Promise<R | undefined> {

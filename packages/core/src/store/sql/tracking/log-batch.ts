@@ -13,7 +13,8 @@ const METRIC_WIDTH = 9;
 const METRIC_CHUNK = 100;
 const METRIC_INSERT = 'INSERT INTO metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest) VALUES ';
 const LATEST_UPSERT_TAIL = `
-  ON CONFLICT (run_pk, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp,
+  ON CONFLICT (run_pk, key) DO UPDATE SET time_ordered = latest_metrics.time_ordered * excluded.time_ordered,
+    step = excluded.step, timestamp = excluded.timestamp,
     is_nan = excluded.is_nan, value = excluded.value, model_id = excluded.model_id,
     dataset_name = excluded.dataset_name, dataset_digest = excluded.dataset_digest
   WHERE excluded.step > latest_metrics.step
@@ -45,6 +46,51 @@ function metricRow(runPk: number, m: Metric, out: SqlValue[]): void {
   );
 }
 
+/** Per key of a batch: its earliest step and timestamp, and whether step order equals time order. */
+interface KeyShape {
+  latest: Metric;
+  minStep: number;
+  minTimestamp: number;
+  timeOrdered: boolean;
+  /** The (step, timestamp) of the previous point seen, to detect the common already-sorted case. */
+  lastStep: number;
+  lastTimestamp: number;
+  sorted: boolean;
+}
+
+function shapeOf(metrics: readonly Metric[]): Map<string, KeyShape> {
+  const shapes = new Map<string, KeyShape>();
+  for (const m of metrics) {
+    const s = shapes.get(m.key);
+    if (!s) {
+      shapes.set(m.key, {
+        latest: m,
+        minStep: m.step,
+        minTimestamp: m.timestamp,
+        timeOrdered: true,
+        lastStep: m.step,
+        lastTimestamp: m.timestamp,
+        sorted: true,
+      });
+      continue;
+    }
+    if (isLater(m, s.latest)) s.latest = m;
+    if (m.step < s.minStep) s.minStep = m.step;
+    if (m.timestamp < s.minTimestamp) s.minTimestamp = m.timestamp;
+    if (m.step < s.lastStep || (m.step === s.lastStep && m.timestamp < s.lastTimestamp)) s.sorted = false;
+    else if (m.timestamp < s.lastTimestamp) s.timeOrdered = false;
+    s.lastStep = m.step;
+    s.lastTimestamp = m.timestamp;
+  }
+  for (const [key, s] of shapes) {
+    if (s.sorted) continue;
+    // Arrived out of step order: sort this key's points by (step, timestamp) and check the times.
+    const points = metrics.filter((m) => m.key === key).sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+    s.timeOrdered = points.every((p, i) => i === 0 || p.timestamp >= points[i - 1]!.timestamp);
+  }
+  return shapes;
+}
+
 /** True when `a` is later than `b` in MLflow's "latest" order (step, timestamp, value). */
 function isLater(a: Metric, b: Metric): boolean {
   if (a.step !== b.step) return a.step > b.step;
@@ -64,19 +110,26 @@ async function insertMetrics(q: Queryable, runPk: number, metrics: readonly Metr
     for (const m of part) metricRow(runPk, m, values);
     await q.run(sql, values);
   }
-  const latest = new Map<string, Metric>();
-  for (const m of metrics) {
-    const seen = latest.get(m.key);
-    if (!seen || isLater(m, seen)) latest.set(m.key, m);
+  const shapes = shapeOf(metrics);
+  for (const [key, shape] of shapes) {
+    // A point earlier than the stored latest, in step or in time, breaks the step/time agreement.
+    await q.run(
+      `UPDATE latest_metrics SET time_ordered = 0
+       WHERE run_pk = ? AND key = ? AND time_ordered = 1 AND (step > ? OR timestamp > ?)`,
+      [runPk, key, shape.minStep, shape.minTimestamp],
+    );
   }
-  for (const part of chunks([...latest.values()], METRIC_CHUNK)) {
+  for (const part of chunks([...shapes.values()], METRIC_CHUNK)) {
     const sql = cached('latest', part.length, () => {
-      const row = placeholders(METRIC_WIDTH);
-      return `INSERT INTO latest_metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest)
+      const row = placeholders(METRIC_WIDTH + 1);
+      return `INSERT INTO latest_metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest, time_ordered)
         VALUES ${new Array<string>(part.length).fill(row).join(', ')}${LATEST_UPSERT_TAIL}`;
     });
     const values: SqlValue[] = [];
-    for (const m of part) metricRow(runPk, m, values);
+    for (const shape of part) {
+      metricRow(runPk, shape.latest, values);
+      values.push(shape.timeOrdered ? 1 : 0);
+    }
     await q.run(sql, values);
   }
 }

@@ -1,31 +1,49 @@
 /** Reads of metric history: paged history, bulk history for many runs, and step-sampled intervals. */
 import { notFound } from '@loom/protocol';
-import type { Metric, MetricWithRunId, Page } from '../../../tracking/entities';
+import type { MetricWithRunId } from '../../../tracking/entities';
 import { decodePageToken, encodePageToken } from '../../../tracking/search';
-import type { BulkIntervalQuery, MetricHistoryQuery } from '../../../tracking/tracking-store';
-import type { Queryable, SqlValue } from '../driver';
+import type { BulkIntervalQuery, MetricHistoryJson, MetricHistoryQuery } from '../../../tracking/tracking-store';
+import type { Dialect, Queryable, SqlValue } from '../driver';
+import { jsonListAggregate, metricJsonExpression } from './metric-json-sql';
 import { num, placeholders } from '../sql-util';
 import { METRIC_COLUMNS, toMetric, type MetricRow } from './rows';
 import { runRow } from './runs';
 
 const HISTORY_ORDER = 'ORDER BY timestamp, step, value';
+// The primary-key order. When a series' steps and timestamps agree (latest_metrics.time_ordered),
+// it is also MLflow's (timestamp, step, value) order, and SQLite reads it without sorting.
+const KEY_ORDER = 'ORDER BY step, timestamp, is_nan, value';
 
-/** A metric's history in MLflow's order (timestamp, step, value), paged when `maxResults` is set. */
-export async function getMetricHistory(q: Queryable, query: MetricHistoryQuery): Promise<Page<Metric>> {
+/**
+ * A metric's history in MLflow's order (timestamp, step, value) as MLflow `Metric` JSON, paged when
+ * `maxResults` is set. The text is built by the database (metric-json-sql.ts).
+ */
+export async function getMetricHistoryJson(
+  q: Queryable,
+  dialect: Dialect,
+  query: MetricHistoryQuery,
+): Promise<MetricHistoryJson> {
   const run = await runRow(q, query.runId);
-  const base = `SELECT ${METRIC_COLUMNS} FROM metrics WHERE run_pk = ? AND key = ? ${HISTORY_ORDER}`;
+  const series = await q.get<{ time_ordered: number | string }>(
+    'SELECT time_ordered FROM latest_metrics WHERE run_pk = ? AND key = ?',
+    [run.run_pk, query.metricKey],
+  );
   const offset = query.pageToken ? decodePageToken(query.pageToken) : 0;
+  if (!series) return { metricsJson: '', count: 0 };
+  const order = num(series.time_ordered) ? KEY_ORDER : HISTORY_ORDER;
   const limit = query.maxResults && query.maxResults > 0 ? query.maxResults : undefined;
-  if (limit === undefined) {
-    const rows = offset
-      ? await q.all<MetricRow>(`${base} LIMIT ? OFFSET ?`, [run.run_pk, query.metricKey, Number.MAX_SAFE_INTEGER, offset])
-      : await q.all<MetricRow>(base, [run.run_pk, query.metricKey]);
-    return { items: rows.map(toMetric) };
+  const where = 'FROM metrics WHERE run_pk = ? AND key = ?';
+  const row = await q.get<{ body: string | null; n: number | string }>(
+    `SELECT ${jsonListAggregate(dialect)} AS body, COUNT(*) AS n FROM (
+       SELECT ${metricJsonExpression(dialect)} AS j ${where} ${order} LIMIT ? OFFSET ?) page`,
+    [JSON.stringify(query.metricKey), run.run_pk, query.metricKey, limit ?? Number.MAX_SAFE_INTEGER, offset],
+  );
+  let nextPageToken: string | undefined;
+  if (limit !== undefined) {
+    const more = await q.get(`SELECT 1 ${where} ${order} LIMIT 1 OFFSET ?`, [run.run_pk, query.metricKey, offset + limit]);
+    if (more) nextPageToken = encodePageToken(offset + limit);
   }
-  const rows = await q.all<MetricRow>(`${base} LIMIT ? OFFSET ?`, [run.run_pk, query.metricKey, limit + 1, offset]);
-  const more = rows.length > limit;
-  const items = (more ? rows.slice(0, limit) : rows).map(toMetric);
-  return { items, nextPageToken: more ? encodePageToken(offset + limit) : undefined };
+  return { metricsJson: row?.body ?? '', count: num(row?.n ?? 0), nextPageToken };
 }
 
 async function runPks(q: Queryable, runIds: readonly string[]): Promise<Map<number, string>> {

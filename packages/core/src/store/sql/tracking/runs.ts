@@ -1,20 +1,12 @@
 /** Runs: creation, lookup, lifecycle and search, loaded in set queries (never one query per run). */
 import { invalidParameter, notFound } from '@loom/protocol';
-import type { DatasetInput, KeyValue, Page, Run, RunInfo } from '../../../tracking/entities';
+import type { DatasetInput, KeyValue, Metric, Page, Run, RunInfo } from '../../../tracking/entities';
 import { compileRunSearch, decodePageToken, encodePageToken } from '../../../tracking/search';
 import type { NewRun, RunUpdate, SearchRunsQuery } from '../../../tracking/tracking-store';
 import type { Queryable, SqlDriver } from '../driver';
 import { chunks, num, placeholders } from '../sql-util';
 import { experimentRow, joinArtifactUri } from './experiments';
-import {
-  METRIC_COLUMNS,
-  RUN_COLUMNS,
-  groupByRun,
-  toMetric,
-  toRunInfo,
-  type MetricRow,
-  type RunRow,
-} from './rows';
+import { METRIC_COLUMNS, RUN_COLUMNS, groupByRun, toRunInfo, type RunRow } from './rows';
 
 export const RUN_NAME_TAG = 'mlflow.runName';
 
@@ -36,9 +28,9 @@ export async function activeRunRow(q: Queryable, runId: string): Promise<RunRow>
   return row;
 }
 
-/** Inserts a run in an active experiment and returns it. */
+/** Inserts a run in an active experiment and returns it (built from what was written, not re-read). */
 export async function createRun(db: SqlDriver, run: NewRun): Promise<Run> {
-  const pk = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const exp = await experimentRow(tx, run.experimentId);
     if (exp.lifecycle_stage !== 'active') {
       throw invalidParameter(
@@ -51,12 +43,29 @@ export async function createRun(db: SqlDriver, run: NewRun): Promise<Run> {
        VALUES (?, ?, ?, ?, 'RUNNING', ?, NULL, ?, 'active') RETURNING run_pk`,
       [run.runId, exp.experiment_id, run.runName, run.userId, run.startTime, artifactUri],
     );
-    const runPk = num(row!.run_pk);
-    await upsertTags(tx, runPk, run.tags);
-    return runPk;
+    await upsertTags(tx, num(row!.run_pk), run.tags);
+    const tags = new Map(run.tags.map((t) => [t.key, t.value]));
+    return {
+      info: {
+        runId: run.runId,
+        runName: tags.get(RUN_NAME_TAG) ?? run.runName,
+        experimentId: String(exp.experiment_id),
+        userId: run.userId,
+        status: 'RUNNING',
+        startTime: run.startTime,
+        endTime: null,
+        artifactUri,
+        lifecycleStage: 'active',
+      },
+      metrics: [],
+      params: [],
+      // Key order, as a read of the run returns them.
+      tags: [...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, value]) => ({ key, value })),
+      datasetInputs: [],
+      modelInputs: [],
+      modelOutputs: [],
+    };
   });
-  const [created] = await loadRuns(db, [pk]);
-  return created!;
 }
 
 /** Upserts run tags (last value wins within one call, so PostgreSQL never sees a key twice). */
@@ -146,11 +155,18 @@ export async function searchRuns(db: SqlDriver, query: SearchRunsQuery): Promise
   return { items, nextPageToken: more ? encodePageToken(offset + query.maxResults) : undefined };
 }
 
-interface KeyValueRow {
-  run_pk: number | string;
-  key: string;
-  value: string;
-}
+type KeyValueRow = [runPk: number | string, key: string, value: string];
+type LatestRow = [
+  runPk: number | string,
+  key: string,
+  step: number | string,
+  timestamp: number | string,
+  isNan: number | string,
+  value: number,
+  modelId: string | null,
+  datasetName: string | null,
+  datasetDigest: string | null,
+];
 
 interface InputRow {
   run_pk: number | string;
@@ -163,75 +179,92 @@ interface InputRow {
   profile: string | null;
 }
 
-/** Loads whole runs by internal key, in the order given. */
+/** Groups array rows by their first column (the run key). */
+function byRun<R extends [number | string, ...unknown[]]>(rows: R[]): Map<number, R[]> {
+  const map = new Map<number, R[]>();
+  for (const row of rows) {
+    const pk = num(row[0]);
+    let list = map.get(pk);
+    if (!list) map.set(pk, (list = []));
+    list.push(row);
+  }
+  return map;
+}
+
+function latestToMetric(r: LatestRow): Metric {
+  const m: Metric = { key: r[1], value: num(r[4]) ? NaN : r[5], timestamp: num(r[3]), step: num(r[2]) };
+  if (r[6]) m.modelId = r[6];
+  if (r[7]) m.datasetName = r[7];
+  if (r[8]) m.datasetDigest = r[8];
+  return m;
+}
+
+const kv = (rows: KeyValueRow[] | undefined): KeyValue[] => (rows ?? []).map((r) => ({ key: r[1], value: r[2] }));
+
+/**
+ * Loads whole runs by internal key, in the order given: one set query per table, rows read as
+ * arrays (a page of 1000 runs is ~5,000 metric, param and tag rows each).
+ */
 export async function loadRuns(q: Queryable, pks: readonly number[]): Promise<Run[]> {
   if (pks.length === 0) return [];
   const infos: RunRow[] = [];
   const params: KeyValueRow[] = [];
   const tags: KeyValueRow[] = [];
-  const metrics: (MetricRow & { run_pk: number | string })[] = [];
+  const metrics: LatestRow[] = [];
   const inputs: InputRow[] = [];
-  const inputTags: (KeyValueRow & { dataset_pk: number | string })[] = [];
-  const modelInputs: { run_pk: number | string; model_id: string }[] = [];
-  const modelOutputs: { run_pk: number | string; model_id: string; step: number | string }[] = [];
+  const inputTags: (KeyValueRow | [number | string, string, string, number | string])[] = [];
+  const modelInputs: [number | string, string][] = [];
+  const modelOutputs: [number | string, string, number | string][] = [];
   for (const part of chunks(pks, 500)) {
     const inList = placeholders(part.length);
     infos.push(...(await q.all<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_pk IN ${inList}`, part)));
-    params.push(
-      ...(await q.all<KeyValueRow>(`SELECT run_pk, key, value FROM params WHERE run_pk IN ${inList}`, part)),
-    );
-    tags.push(...(await q.all<KeyValueRow>(`SELECT run_pk, key, value FROM tags WHERE run_pk IN ${inList}`, part)));
+    params.push(...(await q.values<KeyValueRow>(`SELECT run_pk, key, value FROM params WHERE run_pk IN ${inList}`, part)));
+    tags.push(...(await q.values<KeyValueRow>(`SELECT run_pk, key, value FROM tags WHERE run_pk IN ${inList}`, part)));
     metrics.push(
-      ...(await q.all<MetricRow & { run_pk: number }>(
+      ...(await q.values<LatestRow>(
         `SELECT run_pk, ${METRIC_COLUMNS} FROM latest_metrics WHERE run_pk IN ${inList}`,
         part,
       )),
     );
-    inputs.push(
-      ...(await q.all<InputRow>(
-        `SELECT i.run_pk, d.dataset_pk, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
-         FROM run_inputs i JOIN datasets d ON d.dataset_pk = i.dataset_pk WHERE i.run_pk IN ${inList}
-         ORDER BY i.run_pk, d.dataset_pk`,
-        part,
-      )),
+    const partInputs = await q.all<InputRow>(
+      `SELECT i.run_pk, d.dataset_pk, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
+       FROM run_inputs i JOIN datasets d ON d.dataset_pk = i.dataset_pk WHERE i.run_pk IN ${inList}
+       ORDER BY i.run_pk, d.dataset_pk`,
+      part,
     );
-    if (inputs.length > 0) {
+    inputs.push(...partInputs);
+    if (partInputs.length > 0) {
       inputTags.push(
-        ...(await q.all<KeyValueRow & { dataset_pk: number }>(
-          `SELECT run_pk, dataset_pk, key, value FROM input_tags WHERE run_pk IN ${inList}`,
+        ...(await q.values<[number | string, string, string, number | string]>(
+          `SELECT run_pk, key, value, dataset_pk FROM input_tags WHERE run_pk IN ${inList}`,
           part,
         )),
       );
     }
     modelInputs.push(
-      ...(await q.all<{ run_pk: number; model_id: string }>(
-        `SELECT run_pk, model_id FROM run_model_inputs WHERE run_pk IN ${inList}`,
-        part,
-      )),
+      ...(await q.values<[number | string, string]>(`SELECT run_pk, model_id FROM run_model_inputs WHERE run_pk IN ${inList}`, part)),
     );
     modelOutputs.push(
-      ...(await q.all<{ run_pk: number; model_id: string; step: number }>(
+      ...(await q.values<[number | string, string, number | string]>(
         `SELECT run_pk, model_id, step FROM run_model_outputs WHERE run_pk IN ${inList}`,
         part,
       )),
     );
   }
   const byPk = new Map(infos.map((r) => [num(r.run_pk), r]));
-  const paramsBy = groupByRun(params);
-  const tagsBy = groupByRun(tags);
-  const metricsBy = groupByRun(metrics);
+  const paramsBy = byRun(params);
+  const tagsBy = byRun(tags);
+  const metricsBy = byRun(metrics);
   const inputsBy = groupByRun(inputs);
-  const inputTagsBy = groupByRun(inputTags);
-  const modelInputsBy = groupByRun(modelInputs);
-  const modelOutputsBy = groupByRun(modelOutputs);
-  const kv = (rows: KeyValueRow[] | undefined): KeyValue[] =>
-    (rows ?? []).map((r) => ({ key: r.key, value: r.value }));
+  const inputTagsBy = byRun(inputTags as [number | string, string, string, number | string][]);
+  const modelInputsBy = byRun(modelInputs);
+  const modelOutputsBy = byRun(modelOutputs);
   return pks.flatMap((pk) => {
     const row = byPk.get(pk);
     if (!row) return [];
     const tagRows = inputTagsBy.get(pk) ?? [];
     const datasetInputs: DatasetInput[] = (inputsBy.get(pk) ?? []).map((d) => ({
-      tags: kv(tagRows.filter((t) => num(t.dataset_pk) === num(d.dataset_pk))),
+      tags: tagRows.filter((t) => num(t[3]) === num(d.dataset_pk)).map((t) => ({ key: t[1], value: t[2] })),
       dataset: {
         name: d.name,
         digest: d.digest,
@@ -244,12 +277,12 @@ export async function loadRuns(q: Queryable, pks: readonly number[]): Promise<Ru
     return [
       {
         info: toRunInfo(row),
-        metrics: (metricsBy.get(pk) ?? []).map(toMetric),
+        metrics: (metricsBy.get(pk) ?? []).map(latestToMetric),
         params: kv(paramsBy.get(pk)),
         tags: kv(tagsBy.get(pk)),
         datasetInputs,
-        modelInputs: (modelInputsBy.get(pk) ?? []).map((m) => m.model_id),
-        modelOutputs: (modelOutputsBy.get(pk) ?? []).map((m) => ({ modelId: m.model_id, step: num(m.step) })),
+        modelInputs: (modelInputsBy.get(pk) ?? []).map((m) => m[1]),
+        modelOutputs: (modelOutputsBy.get(pk) ?? []).map((m) => ({ modelId: m[1], step: num(m[2]) })),
       },
     ];
   });

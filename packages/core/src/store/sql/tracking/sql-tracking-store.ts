@@ -104,8 +104,8 @@ export class SqlTrackingStore implements TrackingStore {
     return inputs.logOutputs(this.db, runId, outputs);
   }
 
-  getMetricHistory(q: MetricHistoryQuery) {
-    return history.getMetricHistory(this.db, q);
+  getMetricHistoryJson(q: MetricHistoryQuery) {
+    return history.getMetricHistoryJson(this.db, this.db.dialect, q);
   }
   getMetricHistoryBulk(runIds: string[], metricKey: string, maxResults: number) {
     return history.getMetricHistoryBulk(this.db, runIds, metricKey, maxResults);
