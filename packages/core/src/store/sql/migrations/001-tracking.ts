@@ -70,7 +70,7 @@ CREATE INDEX tags_by_value ON tags (${t.valueIndex});
 -- Every logged point. The same point logged twice is one row, as in MLflow. NaN is stored as
 -- is_nan = 1 with value 0 because SQLite turns NaN into NULL.
 CREATE TABLE metrics (
-  run_pk ${t.big} NOT NULL REFERENCES runs (run_pk),
+  run_pk ${t.big} NOT NULL,
   key TEXT NOT NULL,
   step ${t.big} NOT NULL,
   timestamp ${t.big} NOT NULL,
@@ -85,7 +85,7 @@ CREATE TABLE metrics (
 -- One row per (run, key): the point with the greatest (step, timestamp, value). Search and
 -- order-by read only this table.
 CREATE TABLE latest_metrics (
-  run_pk ${t.big} NOT NULL REFERENCES runs (run_pk),
+  run_pk ${t.big} NOT NULL,
   key TEXT NOT NULL,
   step ${t.big} NOT NULL,
   timestamp ${t.big} NOT NULL,

@@ -49,6 +49,8 @@ function open(path: string, readonly: boolean, synchronous: string): Database.Da
   if (!readonly) db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
+  // Checkpoint less often (16 MB of WAL instead of 4 MB): checkpoints run inside a commit.
+  if (!readonly) db.pragma('wal_autocheckpoint = 4000');
   // MLflow's LIKE is case-sensitive; ILIKE is compiled to LOWER() LIKE LOWER().
   db.pragma('case_sensitive_like = ON');
   return db;
