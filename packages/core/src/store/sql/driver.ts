@@ -24,15 +24,3 @@ export interface SqlDriver extends Queryable {
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
-
-/** Serialises async critical sections (one writer at a time). */
-export class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  /** Runs `fn` after every earlier holder has finished. */
-  lock<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn, fn);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}

@@ -1,6 +1,7 @@
 /** SQLite through better-sqlite3: one writer connection, one reader, cached prepared statements. */
 import Database, { type Statement } from 'better-sqlite3';
-import { Mutex, type Queryable, type SqlDriver, type SqlValue } from '../driver';
+import type { Queryable, SqlDriver, SqlValue } from '../driver';
+import { GroupCommitter } from './group-commit';
 
 export interface SqliteOptions {
   /** `NORMAL` keeps every commit across a killed process; `FULL` also across power loss. */
@@ -61,13 +62,14 @@ export class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite' as const;
   private readonly writer: Connection;
   private reader: Connection | undefined;
-  private readonly writeLock = new Mutex();
+  private readonly commits: GroupCommitter;
 
   constructor(
     readonly path: string,
     private readonly options: SqliteOptions = {},
   ) {
     this.writer = new Connection(open(path, false, options.synchronous ?? 'NORMAL'));
+    this.commits = new GroupCommitter(this.writer.db, this.writer);
   }
 
   /** The reader is opened lazily: the file must exist (the writer creates it) before it can open read-only. */
@@ -89,26 +91,15 @@ export class SqliteDriver implements SqlDriver {
   }
 
   run(sql: string, params?: readonly SqlValue[]): Promise<number> {
-    return this.writeLock.lock(() => this.writer.run(sql, params));
+    return this.commits.submit((tx) => tx.run(sql, params));
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.writeLock.lock(async () => {
-      const db = this.writer.db;
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(this.writer);
-        db.exec('COMMIT');
-        return result;
-      } catch (err) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw err;
-      }
-    });
+    return this.commits.submit(fn);
   }
 
   exec(sql: string): Promise<void> {
-    return this.writeLock.lock(async () => {
+    return this.commits.submit(async () => {
       this.writer.db.exec(sql);
     });
   }
@@ -118,13 +109,13 @@ export class SqliteDriver implements SqlDriver {
     return String(this.writer.db.pragma('integrity_check', { simple: true }));
   }
 
-  close(): Promise<void> {
-    return this.writeLock.lock(async () => {
-      this.reader?.db.close();
-      if (this.writer.db.open) {
-        this.writer.db.pragma('wal_checkpoint(TRUNCATE)');
-        this.writer.db.close();
-      }
-    });
+  /** Finishes queued writes, checkpoints the WAL into the database file and closes both connections. */
+  async close(): Promise<void> {
+    await this.commits.drain();
+    this.reader?.db.close();
+    if (this.writer.db.open) {
+      this.writer.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.writer.db.close();
+    }
   }
 }

@@ -43,7 +43,7 @@ export async function createRun(db: SqlDriver, run: NewRun): Promise<Run> {
        VALUES (?, ?, ?, ?, 'RUNNING', ?, NULL, ?, 'active') RETURNING run_pk`,
       [run.runId, exp.experiment_id, run.runName, run.userId, run.startTime, artifactUri],
     );
-    await upsertTags(tx, num(row!.run_pk), run.tags);
+    await upsertTags(tx, num(row!.run_pk), run.tags, false);
     const tags = new Map(run.tags.map((t) => [t.key, t.value]));
     return {
       info: {
@@ -68,8 +68,11 @@ export async function createRun(db: SqlDriver, run: NewRun): Promise<Run> {
   });
 }
 
-/** Upserts run tags (last value wins within one call, so PostgreSQL never sees a key twice). */
-export async function upsertTags(q: Queryable, runPk: number, tags: readonly KeyValue[]): Promise<void> {
+/**
+ * Upserts run tags (last value wins within one call, so PostgreSQL never sees a key twice); a
+ * `mlflow.runName` tag also renames the run unless `syncName` is false (the name is already right).
+ */
+export async function upsertTags(q: Queryable, runPk: number, tags: readonly KeyValue[], syncName = true): Promise<void> {
   if (tags.length === 0) return;
   const last = new Map<string, string>();
   for (const t of tags) last.set(t.key, t.value);
@@ -80,7 +83,7 @@ export async function upsertTags(q: Queryable, runPk: number, tags: readonly Key
       part.flatMap(([key, value]) => [runPk, key, value]),
     );
   }
-  const runName = last.get(RUN_NAME_TAG);
+  const runName = syncName ? last.get(RUN_NAME_TAG) : undefined;
   if (runName !== undefined) await q.run('UPDATE runs SET name = ? WHERE run_pk = ?', [runName, runPk]);
 }
 
