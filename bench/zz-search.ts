@@ -5,11 +5,13 @@ import { SqliteDriver, SqlTrackingStore, TrackingService } from '@loom/core';
 import { presentRun } from '../packages/server/src/presenters/tracking';
 import { loadRuns } from '../packages/core/src/store/sql/tracking/runs';
 import { compileRunSearch } from '../packages/core/src/tracking/search';
-const dir = mkdtempSync(join(tmpdir(), 'loom-prof-'));
+import { existsSync } from 'node:fs';
+const dir = '/tmp/zzsearch'; const fresh = !existsSync(dir + '/db.sqlite'); if (fresh) mkdtempSync; import('node:fs').then(()=>0);
+(await import('node:fs')).mkdirSync(dir, { recursive: true });
 const store = await SqlTrackingStore.open(new SqliteDriver(join(dir, 'db.sqlite')), { defaultArtifactRoot: dir });
 const tracking = new TrackingService(store);
-const exp = await tracking.createExperiment({ name: 'b' });
-for (let i = 0; i < 10000; i++) {
+const exp = fresh ? await tracking.createExperiment({ name: 'b' }) : '1';
+for (let i = 0; fresh && i < 10000; i++) {
   const r = await tracking.createRun({ experimentId: exp, runName: `r${i}`, userId: 'u' });
   await tracking.logBatch(r.info.runId, [1,2,3,4,5].map(k => ({ key: `m${k}`, value: Math.random(), timestamp: Date.now(), step: 0 })), [1,2,3,4,5].map(k => ({ key: `p${k}`, value: k === 1 ? ['x','y','z','a','b','c','d','e','f','g'][i%10]! : 'v' })), [1,2,3].map(k => ({ key: `t${k}`, value: 'tag' })));
 }

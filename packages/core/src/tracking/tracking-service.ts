@@ -19,7 +19,7 @@ import type {
   ViewType,
 } from './entities';
 import { generateRunName } from './run-names';
-import type { MetricHistoryJson, TrackingStore } from './tracking-store';
+import type { MetricHistoryJson, RunsJsonPage, SearchRunsQuery, TrackingStore } from './tracking-store';
 import {
   LIMITS,
   normalizeParam,
@@ -169,16 +169,25 @@ export class TrackingService {
 
   /** Searches runs (max_results ≤ 50,000, default 1000). */
   searchRuns(args: SearchArgs & { experimentIds: string[] }): Promise<Page<Run>> {
+    return this.store.searchRuns(this.runQuery(args));
+  }
+
+  /** Searches runs, answering with MLflow `Run` JSON text written by the store. */
+  searchRunsJson(args: SearchArgs & { experimentIds: string[] }): Promise<RunsJsonPage> {
+    return this.store.searchRunsJson(this.runQuery(args));
+  }
+
+  private runQuery(args: SearchArgs & { experimentIds: string[] }): SearchRunsQuery {
     const maxResults = args.maxResults ?? 1000;
     validateMaxResults(maxResults, LIMITS.searchRunsMaxResults);
-    return this.store.searchRuns({
+    return {
       experimentIds: args.experimentIds,
       filter: args.filter,
       orderBy: args.orderBy ?? [],
       viewType: args.viewType ?? 'ACTIVE_ONLY',
       maxResults,
       pageToken: args.pageToken,
-    });
+    };
   }
 
   /** Logs one metric point. */

@@ -67,6 +67,13 @@ export interface MetricHistoryQuery {
   pageToken?: string | undefined;
 }
 
+/** One page of runs as a JSON array of MLflow `Run` objects, with the next page token. */
+export interface RunsJsonPage {
+  runsJson: string;
+  count: number;
+  nextPageToken?: string | undefined;
+}
+
 /** One page of a metric history as JSON: the comma-joined `Metric` objects and the next page token. */
 export interface MetricHistoryJson {
   metricsJson: string;
@@ -120,6 +127,8 @@ export interface TrackingStore {
   deleteRun(runId: string, time: number): Promise<void>;
   restoreRun(runId: string): Promise<void>;
   searchRuns(q: SearchRunsQuery): Promise<Page<Run>>;
+  /** The same page as MLflow `Run` JSON text, written by the database (the search route's hot path). */
+  searchRunsJson(q: SearchRunsQuery): Promise<RunsJsonPage>;
 
   /** Writes metrics, params and tags of one run in one transaction (all or nothing). */
   logBatch(runId: string, metrics: Metric[], params: KeyValue[], tags: KeyValue[]): Promise<void>;

@@ -92,8 +92,8 @@ export const runRoutes = [
     methods: ['POST'],
     path: '/runs/search',
     request: api.searchRuns,
-    handle: async (req, { tracking }) => {
-      const page = await tracking.searchRuns({
+    handle: async (req, { tracking }, c) => {
+      const page = await tracking.searchRunsJson({
         experimentIds: req.experiment_ids,
         filter: req.filter,
         orderBy: req.order_by,
@@ -101,10 +101,10 @@ export const runRoutes = [
         maxResults: req.max_results,
         pageToken: req.page_token,
       });
-      return {
-        ...(page.items.length > 0 ? { runs: page.items.map(presentRun) } : {}),
-        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
-      };
+      const parts: string[] = [];
+      if (page.count > 0) parts.push(`"runs":${page.runsJson}`);
+      if (page.nextPageToken) parts.push(`"next_page_token":${JSON.stringify(page.nextPageToken)}`);
+      return c.body(`{${parts.join(',')}}`, 200, { 'content-type': 'application/json' });
     },
   }),
   rpc({

@@ -2,7 +2,8 @@
 import { invalidParameter, notFound } from '@loom/protocol';
 import type { DatasetInput, KeyValue, Metric, Page, Run, RunInfo } from '../../../tracking/entities';
 import { compileRunSearch, decodePageToken, encodePageToken } from '../../../tracking/search';
-import type { NewRun, RunUpdate, SearchRunsQuery } from '../../../tracking/tracking-store';
+import type { NewRun, RunUpdate, RunsJsonPage, SearchRunsQuery } from '../../../tracking/tracking-store';
+import { runsJsonQuery } from './run-json-sql';
 import type { Queryable, SqlDriver } from '../driver';
 import { chunks, num, placeholders } from '../sql-util';
 import { experimentRow, joinArtifactUri } from './experiments';
@@ -137,10 +138,10 @@ export async function deleteTag(db: SqlDriver, runId: string, key: string): Prom
   });
 }
 
-/** One page of runs matching a search: run ids first, then their data in a few set queries. */
-export async function searchRuns(db: SqlDriver, query: SearchRunsQuery): Promise<Page<Run>> {
+/** The keys of one page of runs matching a search, and the token of the next page. */
+async function searchRunKeys(db: SqlDriver, query: SearchRunsQuery): Promise<{ pks: number[]; next?: string }> {
   const offset = query.pageToken ? decodePageToken(query.pageToken) : 0;
-  if (query.experimentIds.length === 0) return { items: [] };
+  if (query.experimentIds.length === 0) return { pks: [] };
   const { sql, params } = compileRunSearch(
     {
       experimentIds: query.experimentIds,
@@ -152,10 +153,26 @@ export async function searchRuns(db: SqlDriver, query: SearchRunsQuery): Promise
     },
     db.dialect,
   );
-  const pks = (await db.all<{ run_pk: number | string }>(sql, params)).map((r) => num(r.run_pk));
+  const pks = (await db.values<[number | string]>(sql, params)).map((r) => num(r[0]));
   const more = pks.length > query.maxResults;
-  const items = await loadRuns(db, more ? pks.slice(0, query.maxResults) : pks);
-  return { items, nextPageToken: more ? encodePageToken(offset + query.maxResults) : undefined };
+  return {
+    pks: more ? pks.slice(0, query.maxResults) : pks,
+    next: more ? encodePageToken(offset + query.maxResults) : undefined,
+  };
+}
+
+/** One page of runs matching a search: run keys first, then their data in a few set queries. */
+export async function searchRuns(db: SqlDriver, query: SearchRunsQuery): Promise<Page<Run>> {
+  const { pks, next } = await searchRunKeys(db, query);
+  return { items: await loadRuns(db, pks), nextPageToken: next };
+}
+
+/** One page of runs matching a search as MLflow `Run` JSON text (a JSON array), written by SQL. */
+export async function searchRunsJson(db: SqlDriver, query: SearchRunsQuery): Promise<RunsJsonPage> {
+  const { pks, next } = await searchRunKeys(db, query);
+  if (pks.length === 0) return { runsJson: '[]', count: 0, nextPageToken: next };
+  const row = await db.values<[string]>(runsJsonQuery(db.dialect), [JSON.stringify(pks)]);
+  return { runsJson: row[0]?.[0] ?? '[]', count: pks.length, nextPageToken: next };
 }
 
 type KeyValueRow = [runPk: number | string, key: string, value: string];

@@ -91,6 +91,9 @@ export class SqlTrackingStore implements TrackingStore {
   searchRuns(q: SearchRunsQuery) {
     return runs.searchRuns(this.db, q);
   }
+  searchRunsJson(q: SearchRunsQuery) {
+    return runs.searchRunsJson(this.db, q);
+  }
   logBatch(runId: string, metrics: Metric[], params: KeyValue[], tags: KeyValue[]) {
     return logBatch(this.db, runId, metrics, params, tags);
   }

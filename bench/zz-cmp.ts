@@ -1,0 +1,10 @@
+import Database from 'better-sqlite3';
+import { runsJsonQuery } from '../packages/core/src/store/sql/tracking/run-json-sql';
+const db = new Database('/tmp/zzsearch/db.sqlite', { readonly: true });
+const pks = JSON.stringify((db.prepare("SELECT run_pk FROM runs WHERE experiment_id = 1 ORDER BY start_time DESC, run_id LIMIT 1000").raw(true).all() as number[][]).map(r => r[0]!));
+const full = db.prepare(runsJsonQuery('sqlite')).pluck();
+const kv = (table: string) => `(SELECT json_group_array(json_object('key', key, 'value', value)) FROM ${table} x WHERE x.run_pk = r.run_pk)`;
+const proto = db.prepare(`SELECT '[' || group_concat(j, ',') || ']' FROM (SELECT '{"id":' || json_quote(r.run_id) || ',"m":' || (SELECT json_group_array(json_object('key', key, 'value', value, 'timestamp', timestamp, 'step', step)) FROM latest_metrics x WHERE x.run_pk = r.run_pk) || ',"p":' || ${kv('params')} || ',"t":' || ${kv('tags')} || '}' AS j FROM json_each(?) ids JOIN runs r ON r.run_pk = ids.value ORDER BY ids.key)`).pluck();
+const only = db.prepare(`SELECT count(*) FROM json_each(?) ids JOIN runs r ON r.run_pk = ids.value`).pluck();
+const med = (f: () => unknown) => { const ts: number[] = []; for (let k = 0; k < 15; k++) { const t = performance.now(); f(); ts.push(performance.now() - t); } return ts.sort((a, b) => a - b)[7]!.toFixed(1); };
+for (let r = 0; r < 2; r++) console.log('full', med(() => full.get(pks)), 'proto3', med(() => proto.get(pks)), 'join only', med(() => only.get(pks)));
