@@ -7,12 +7,12 @@ import {
   VIEW_TYPES,
   VIEW_TYPE_NUMBERS,
 } from './entities';
-import { f, type Infer } from './schema';
+import { doubleValue, f, int64Value, invalid, missing, type Infer } from './schema';
 
 const keyValue = f.message({ key: f.string(), value: f.string() });
 const viewType = () => f.enum(VIEW_TYPES, VIEW_TYPE_NUMBERS);
 
-const metric = f.message({
+const metricFields = {
   key: f.string().required(),
   value: f.double().required(),
   timestamp: f.int64().required(),
@@ -21,7 +21,60 @@ const metric = f.message({
   dataset_name: f.string(),
   dataset_digest: f.string(),
   run_id: f.string(),
-});
+};
+/** The generic form of a log-batch metric; `decodeMetric` must decode exactly like it. */
+export const metricMessage = f.message(metricFields);
+export type MetricJsonIn = Infer<typeof metricFields>;
+
+function optionalString(o: Record<string, unknown>, name: string, alias: string, path: () => string) {
+  let v = o[name];
+  if (v === undefined) v = o[alias];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') return invalid(`${path()}.${name}`, v);
+  return v;
+}
+
+/** A required field: absent, null or "" is missing. */
+function required(o: Record<string, unknown>, name: string, path: () => string): unknown {
+  const v = o[name] ?? undefined;
+  if (v === undefined || v === '') return missing(`${path()}.${name}`);
+  return v;
+}
+
+/**
+ * log-batch carries up to 1000 metrics: decoded with direct property reads instead of the generic
+ * schema walk (a third of the request's CPU). Accepts and rejects what `metricMessage` does.
+ */
+export function decodeMetric(value: unknown, path: () => string): MetricJsonIn {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return invalid(path(), value);
+  const o = value as Record<string, unknown>;
+  const key = required(o, 'key', path);
+  if (typeof key !== 'string') return invalid(`${path()}.key`, key);
+  const rawValue = required(o, 'value', path);
+  const v = doubleValue(rawValue);
+  if (v === undefined) return invalid(`${path()}.value`, rawValue);
+  const rawTimestamp = required(o, 'timestamp', path);
+  const timestamp = int64Value(rawTimestamp);
+  if (timestamp === undefined) return invalid(`${path()}.timestamp`, rawTimestamp);
+  const out: MetricJsonIn = { key, value: v, timestamp };
+  const rawStep = o.step ?? undefined;
+  if (rawStep !== undefined) {
+    const step = int64Value(rawStep);
+    if (step === undefined) return invalid(`${path()}.step`, rawStep);
+    out.step = step;
+  }
+  const modelId = optionalString(o, 'model_id', 'modelId', path);
+  if (modelId !== undefined) out.model_id = modelId;
+  const datasetName = optionalString(o, 'dataset_name', 'datasetName', path);
+  if (datasetName !== undefined) out.dataset_name = datasetName;
+  const datasetDigest = optionalString(o, 'dataset_digest', 'datasetDigest', path);
+  if (datasetDigest !== undefined) out.dataset_digest = datasetDigest;
+  const runId = optionalString(o, 'run_id', 'runId', path);
+  if (runId !== undefined) out.run_id = runId;
+  return out;
+}
+
+const metric = f.custom(decodeMetric);
 
 const dataset = f.message({
   name: f.string(),
