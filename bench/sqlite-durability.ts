@@ -23,7 +23,12 @@ async function measure(mode: 'NORMAL' | 'FULL') {
   const runId = run.info.runId;
   const started = performance.now();
   for (let b = 0; b < 100; b++) {
-    const metrics = Array.from({ length: 1000 }, (_, i) => ({ key: 'm', value: Math.random(), timestamp: b, step: b * 1000 + i }));
+    const metrics = Array.from({ length: 1000 }, (_, i) => ({
+      key: 'm',
+      value: Math.random(),
+      timestamp: b,
+      step: b * 1000 + i,
+    }));
     await tracking.logBatch(runId, metrics, [], []);
   }
   const pointsPerSecond = 100_000 / ((performance.now() - started) / 1000);
@@ -35,12 +40,18 @@ async function measure(mode: 'NORMAL' | 'FULL') {
   }
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  return { mode, pointsPerSecond: Math.round(pointsPerSecond), singleCommitMs: Number(median(single).toFixed(3)) };
+  return {
+    mode,
+    pointsPerSecond: Math.round(pointsPerSecond),
+    singleCommitMs: Number(median(single).toFixed(3)),
+  };
 }
 
 const results = [];
 for (const mode of ['NORMAL', 'FULL', 'NORMAL', 'FULL'] as const) {
   const r = await measure(mode);
-  console.log(`${r.mode.padEnd(6)}  ${String(r.pointsPerSecond).padStart(9)} points/s (log-batch, 1000/batch)   ${r.singleCommitMs} ms median per single-point commit`);
+  console.log(
+    `${r.mode.padEnd(6)}  ${String(r.pointsPerSecond).padStart(9)} points/s (log-batch, 1000/batch)   ${r.singleCommitMs} ms median per single-point commit`,
+  );
   results.push(r);
 }

@@ -73,7 +73,10 @@ describe('loom server', () => {
   it('refuses a SQLite file it cannot open with one line', async () => {
     const dir = tempDir();
     const port = await freePort();
-    const out = await runCli(['server', '--backend-store-uri', `sqlite:///${dir}`, '--port', String(port)], dir);
+    const out = await runCli(
+      ['server', '--backend-store-uri', `sqlite:///${dir}`, '--port', String(port)],
+      dir,
+    );
     expect(out.code).toBe(1);
     expect(errorLines(out.stderr)).toHaveLength(1);
     expect(out.stderr).toMatch(/^loom: /);
@@ -92,7 +95,12 @@ describe('loom server', () => {
 
   it('starts on the embedded default in the current folder', async () => {
     const dir = tempDir();
-    server = await startCliServer({ cwd: dir, dir, backendStoreUri: 'sqlite:///mlflow.db', artifactsDestination: './mlartifacts' });
+    server = await startCliServer({
+      cwd: dir,
+      dir,
+      backendStoreUri: 'sqlite:///mlflow.db',
+      artifactsDestination: './mlartifacts',
+    });
     const res = await fetch(`${server.url}/api/2.0/mlflow/experiments/get?experiment_id=0`);
     expect((await res.json()) as unknown).toMatchObject({ experiment: { name: 'Default' } });
     expect(existsSync(join(dir, 'mlflow.db'))).toBe(true);
@@ -148,8 +156,12 @@ describe('loom db upgrade', () => {
     try {
       const versions = db.prepare('SELECT version FROM loom_schema_migrations').all();
       expect(versions).toEqual([{ version: 1 }]);
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
-      expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['runs', 'metrics', 'latest_metrics']));
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+        name: string;
+      }[];
+      expect(tables.map((t) => t.name)).toEqual(
+        expect.arrayContaining(['runs', 'metrics', 'latest_metrics']),
+      );
     } finally {
       db.close();
     }

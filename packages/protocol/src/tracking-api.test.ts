@@ -19,9 +19,22 @@ const cases: unknown[] = [
   [{ key: 'm', value: 1.5, timestamp: 10 }],
   [{ key: 'm', value: 1.5, timestamp: 10, step: 3 }],
   [{ key: 'm', value: 'NaN', timestamp: '10', step: '-3' }],
-  [{ key: 'm', value: 'Infinity', timestamp: 10 }, { key: 'n', value: '-Infinity', timestamp: 11 }],
+  [
+    { key: 'm', value: 'Infinity', timestamp: 10 },
+    { key: 'n', value: '-Infinity', timestamp: 11 },
+  ],
   [{ key: 'm', value: '2.5', timestamp: 10 }],
-  [{ key: 'm', value: 1, timestamp: 10, model_id: 'm-1', dataset_name: 'd', dataset_digest: 'x', run_id: 'r' }],
+  [
+    {
+      key: 'm',
+      value: 1,
+      timestamp: 10,
+      model_id: 'm-1',
+      dataset_name: 'd',
+      dataset_digest: 'x',
+      run_id: 'r',
+    },
+  ],
   [{ key: 'm', value: 1, timestamp: 10, modelId: 'm-1', datasetName: 'd', datasetDigest: 'x', runId: 'r' }],
   [{ key: 'm', value: 1, timestamp: 10, model_id: null, step: null, extra: 'ignored' }],
   [{ value: 1, timestamp: 10 }],
@@ -48,7 +61,10 @@ const cases: unknown[] = [
 ];
 
 describe('decodeMetric, the log-batch fast path', () => {
-  it.each(cases.map((c) => [JSON.stringify(c), c]))('decodes %s exactly like the generic schema', (_, metrics) => {
-    expect(outcome(fast, metrics)).toEqual(outcome(generic, metrics));
-  });
+  it.each(cases.map((c) => [JSON.stringify(c), c]))(
+    'decodes %s exactly like the generic schema',
+    (_, metrics) => {
+      expect(outcome(fast, metrics)).toEqual(outcome(generic, metrics));
+    },
+  );
 });

@@ -21,7 +21,9 @@ export function createApp(deps: AppDeps): Hono {
 
   if (deps.config.artifactsOnly) {
     app.all('/api/2.0/mlflow/*', (c) => c.text('Endpoint disabled: server runs with --artifacts-only', 503));
-    app.all('/ajax-api/2.0/mlflow/*', (c) => c.text('Endpoint disabled: server runs with --artifacts-only', 503));
+    app.all('/ajax-api/2.0/mlflow/*', (c) =>
+      c.text('Endpoint disabled: server runs with --artifacts-only', 503),
+    );
   } else {
     mountRpc(app, trackingRoutes, deps);
   }

@@ -6,7 +6,9 @@ import { LoomError } from '@loom/protocol';
 /** Turns any thrown value into an MLflow error response; internals are logged, never leaked. */
 export function onError(err: Error, c: Context): Response {
   if (err instanceof LoomError) {
-    return c.body(JSON.stringify(err.toJSON()), err.httpStatus as 400, { 'content-type': 'application/json' });
+    return c.body(JSON.stringify(err.toJSON()), err.httpStatus as 400, {
+      'content-type': 'application/json',
+    });
   }
   if (err instanceof HTTPException) {
     const status = err.status;
@@ -26,7 +28,10 @@ export function onNotFound(c: Context): Response {
   const path = c.req.path;
   if (path.startsWith('/api/') || path.startsWith('/ajax-api/')) {
     return c.body(
-      JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: `No API endpoint at ${c.req.method} ${path}` }),
+      JSON.stringify({
+        error_code: 'ENDPOINT_NOT_FOUND',
+        message: `No API endpoint at ${c.req.method} ${path}`,
+      }),
       404,
       { 'content-type': 'application/json' },
     );

@@ -11,7 +11,9 @@ afterEach(async () => {
 
 describe('request decoding and the error edge', () => {
   it('answers malformed JSON with 400, never 500', async () => {
-    const res = await t.call('POST', '/api/2.0/mlflow/runs/create', '{"experiment_id": ', { 'content-type': 'application/json' });
+    const res = await t.call('POST', '/api/2.0/mlflow/runs/create', '{"experiment_id": ', {
+      'content-type': 'application/json',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error_code).toBe('INVALID_PARAMETER_VALUE');
     expect(res.body.message).toContain('Malformed JSON');
@@ -28,7 +30,9 @@ describe('request decoding and the error edge', () => {
       error_code: 'INVALID_PARAMETER_VALUE',
       message: 'Bad Request. Content-Type header is missing.',
     });
-    const text = await t.call('POST', '/api/2.0/mlflow/experiments/create', '{"name":"x"}', { 'content-type': 'text/plain' });
+    const text = await t.call('POST', '/api/2.0/mlflow/experiments/create', '{"name":"x"}', {
+      'content-type': 'text/plain',
+    });
     expect(text.status).toBe(400);
     const charset = await t.call('POST', '/api/2.0/mlflow/experiments/create', '{"name":"x"}', {
       'content-type': 'application/json; charset=utf-8',
@@ -37,7 +41,11 @@ describe('request decoding and the error edge', () => {
   });
 
   it('decodes double-encoded bodies and ignores unknown fields', async () => {
-    const res = await t.call('POST', '/api/2.0/mlflow/experiments/create', JSON.stringify(JSON.stringify({ name: 'dbl', extra: 1 })));
+    const res = await t.call(
+      'POST',
+      '/api/2.0/mlflow/experiments/create',
+      JSON.stringify(JSON.stringify({ name: 'dbl', extra: 1 })),
+    );
     expect(res.status).toBe(200);
     expect(res.body.experiment_id).toBe('1');
   });

@@ -36,7 +36,8 @@ async function readJsonBody(c: Context, method: string): Promise<unknown> {
       throw invalidParameter(`Bad Request. Content-Type must be 'application/json', got '${type}'.`);
   }
   const length = Number(c.req.header('content-length') ?? 0);
-  if (length > MAX_JSON_BODY) throw invalidParameter(`Request body of ${length} bytes exceeds ${MAX_JSON_BODY}.`);
+  if (length > MAX_JSON_BODY)
+    throw invalidParameter(`Request body of ${length} bytes exceeds ${MAX_JSON_BODY}.`);
   const text = await c.req.text();
   if (text.trim() === '') return {};
   let body: unknown;

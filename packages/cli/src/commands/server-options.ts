@@ -37,7 +37,9 @@ export function toServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv, cwd: 
   const destination = flags.artifactsDestination ?? env.MLFLOW_ARTIFACTS_DESTINATION ?? './mlartifacts';
   const config: ServerConfig = {
     backendStoreUri,
-    defaultArtifactRoot: /^[a-zA-Z][\w+.-]*:/.test(defaultRoot) ? defaultRoot : absolutePath(defaultRoot, cwd),
+    defaultArtifactRoot: /^[a-zA-Z][\w+.-]*:/.test(defaultRoot)
+      ? defaultRoot
+      : absolutePath(defaultRoot, cwd),
     artifactsDestination: absolutePath(destination, cwd),
     serveArtifacts,
     artifactsOnly: Boolean(flags.artifactsOnly),

@@ -8,8 +8,14 @@ export function serverCommand(name: string, description: string): Command {
   return new Command(name)
     .description(description)
     .helpOption('--help', 'display help for command')
-    .option('--backend-store-uri <uri>', 'where runs are stored: sqlite:///path.db (default sqlite:///mlflow.db)')
-    .option('--default-artifact-root <uri>', 'artifact root for new experiments (default mlflow-artifacts:/ when serving artifacts)')
+    .option(
+      '--backend-store-uri <uri>',
+      'where runs are stored: sqlite:///path.db (default sqlite:///mlflow.db)',
+    )
+    .option(
+      '--default-artifact-root <uri>',
+      'artifact root for new experiments (default mlflow-artifacts:/ when serving artifacts)',
+    )
     .option('--artifacts-destination <uri>', 'where the artifact proxy stores files (default ./mlartifacts)')
     .option('--serve-artifacts', 'proxy artifact uploads and downloads (default)', true)
     .option('--no-serve-artifacts', 'do not proxy artifacts')
@@ -22,7 +28,9 @@ export function serverCommand(name: string, description: string): Command {
     .action(async (flags: ServerFlags) => {
       const config = toServerConfig(flags, process.env, process.cwd());
       if (config.workers > 1 && config.backendStoreUri.startsWith('sqlite:')) {
-        console.warn('loom: SQLite has one writer; --workers > 1 buys nothing on it, serving with 1 process.');
+        console.warn(
+          'loom: SQLite has one writer; --workers > 1 buys nothing on it, serving with 1 process.',
+        );
       }
       const server = await startServer(config);
       console.log(`Loom tracking server listening at ${server.url} (store ${config.backendStoreUri})`);

@@ -9,11 +9,17 @@ import { SqlTrackingStore } from './sql/tracking/sql-tracking-store';
 export function sqlitePath(uri: string, cwd: string): string {
   const rest = uri.slice('sqlite://'.length);
   if (!rest.startsWith('/') || rest === '/') {
-    throw new LoomError('INVALID_PARAMETER_VALUE', `Invalid SQLite URI '${uri}': expected sqlite:///path/to/file.db`);
+    throw new LoomError(
+      'INVALID_PARAMETER_VALUE',
+      `Invalid SQLite URI '${uri}': expected sqlite:///path/to/file.db`,
+    );
   }
   const path = rest.slice(1);
   if (path === ':memory:' || path === '') {
-    throw new LoomError('INVALID_PARAMETER_VALUE', `SQLite URI '${uri}' names no file; in-memory stores are not supported.`);
+    throw new LoomError(
+      'INVALID_PARAMETER_VALUE',
+      `SQLite URI '${uri}' names no file; in-memory stores are not supported.`,
+    );
   }
   return resolve(cwd, path);
 }
@@ -34,12 +40,18 @@ export async function openTrackingStore(uri: string, options: OpenStoreOptions):
     try {
       driver = new SqliteDriver(path, options.sqlite);
     } catch (err) {
-      throw new LoomError('INVALID_PARAMETER_VALUE', `Cannot open SQLite database '${path}': ${(err as Error).message}`);
+      throw new LoomError(
+        'INVALID_PARAMETER_VALUE',
+        `Cannot open SQLite database '${path}': ${(err as Error).message}`,
+      );
     }
     return SqlTrackingStore.open(driver, { defaultArtifactRoot: options.defaultArtifactRoot });
   }
   if (/^postgres(ql)?(\+\w+)?:\/\//.test(uri)) {
-    throw new LoomError('INVALID_PARAMETER_VALUE', `PostgreSQL backend stores are not supported yet: '${uri}'.`);
+    throw new LoomError(
+      'INVALID_PARAMETER_VALUE',
+      `PostgreSQL backend stores are not supported yet: '${uri}'.`,
+    );
   }
   throw new LoomError(
     'INVALID_PARAMETER_VALUE',

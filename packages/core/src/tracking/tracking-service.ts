@@ -58,11 +58,20 @@ export class TrackingService {
   ) {}
 
   /** Creates an experiment; returns its id. */
-  async createExperiment(args: { name?: string | undefined; artifactLocation?: string | undefined; tags?: KeyValue[] }) {
+  async createExperiment(args: {
+    name?: string | undefined;
+    artifactLocation?: string | undefined;
+    tags?: KeyValue[];
+  }) {
     const name = validateExperimentName(args.name);
     if (args.artifactLocation) validateArtifactLocation(args.artifactLocation);
     const tags = (args.tags ?? []).map(validateExperimentTag);
-    return this.store.createExperiment({ name, artifactLocation: args.artifactLocation, tags, time: this.now() });
+    return this.store.createExperiment({
+      name,
+      artifactLocation: args.artifactLocation,
+      tags,
+      time: this.now(),
+    });
   }
 
   getExperiment(experimentId: string): Promise<Experiment> {
@@ -249,7 +258,12 @@ export class TrackingService {
       history = [];
     }
     history.push(model);
-    await this.store.logBatch(runId, [], [], [{ key: LOG_MODEL_HISTORY_TAG, value: JSON.stringify(history) }]);
+    await this.store.logBatch(
+      runId,
+      [],
+      [],
+      [{ key: LOG_MODEL_HISTORY_TAG, value: JSON.stringify(history) }],
+    );
   }
 
   /** Records dataset and model inputs of a run, with MLflow's dataset limits. */
@@ -295,15 +309,19 @@ export class TrackingService {
     maxResults?: number | undefined;
     pageToken?: string | undefined;
   }): Promise<MetricHistoryJson> {
-    if (args.maxResults !== undefined && args.maxResults < 0) validateMaxResults(args.maxResults, 2_147_483_647, 0);
+    if (args.maxResults !== undefined && args.maxResults < 0)
+      validateMaxResults(args.maxResults, 2_147_483_647, 0);
     return this.store.getMetricHistoryJson(args);
   }
 
   /** History of one metric for up to 100 runs (UI). */
   getMetricHistoryBulk(runIds: string[], metricKey: string, maxResults = 25_000): Promise<MetricWithRunId[]> {
-    if (runIds.length === 0) throw invalidParameter('GetMetricHistoryBulk request must specify at least one run_id.');
+    if (runIds.length === 0)
+      throw invalidParameter('GetMetricHistoryBulk request must specify at least one run_id.');
     if (runIds.length > 100) {
-      throw invalidParameter(`GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received ${runIds.length} run_ids.`);
+      throw invalidParameter(
+        `GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received ${runIds.length} run_ids.`,
+      );
     }
     validateMaxResults(maxResults, 25_000);
     return this.store.getMetricHistoryBulk(runIds, metricKey, maxResults);
@@ -317,9 +335,11 @@ export class TrackingService {
     endStep?: number | undefined;
     maxResults?: number | undefined;
   }): Promise<MetricWithRunId[]> {
-    if (args.runIds.length === 0) throw invalidParameter('Missing value for required parameter \'run_ids\'.');
+    if (args.runIds.length === 0) throw invalidParameter("Missing value for required parameter 'run_ids'.");
     if (args.runIds.length > 100) {
-      throw invalidParameter(`GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received ${args.runIds.length} run_ids.`);
+      throw invalidParameter(
+        `GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received ${args.runIds.length} run_ids.`,
+      );
     }
     const maxResults = args.maxResults ?? 2500;
     validateMaxResults(maxResults, 2500);

@@ -133,7 +133,11 @@ export interface TrackingStore {
   /** Writes metrics, params and tags of one run in one transaction (all or nothing). */
   logBatch(runId: string, metrics: Metric[], params: KeyValue[], tags: KeyValue[]): Promise<void>;
   deleteTag(runId: string, key: string): Promise<void>;
-  logInputs(runId: string, datasets: { dataset: Dataset; tags: KeyValue[] }[], modelIds: string[]): Promise<void>;
+  logInputs(
+    runId: string,
+    datasets: { dataset: Dataset; tags: KeyValue[] }[],
+    modelIds: string[],
+  ): Promise<void>;
   logOutputs(runId: string, models: { modelId: string; step: number }[]): Promise<void>;
 
   /** History as MLflow `Metric` JSON text: the hot read path builds no objects (see metric-json-sql.ts). */

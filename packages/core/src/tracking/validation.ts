@@ -180,7 +180,9 @@ export function validateArtifactLocation(location: string): void {
   }
   const schemeMatch = /^[a-zA-Z][\w+.-]*:/.exec(location);
   if (schemeMatch && (location.includes('#') || /;/.test(location.split('?')[0] ?? ''))) {
-    throw invalidParameter(`Invalid artifact location '${location}': URL fragments and params are not allowed`);
+    throw invalidParameter(
+      `Invalid artifact location '${location}': URL fragments and params are not allowed`,
+    );
   }
   const query = location.includes('?') ? location.slice(location.indexOf('?')) : '';
   if (query.includes('..')) throw invalidParameter(`Invalid artifact location '${location}': '..' in query`);

@@ -46,7 +46,14 @@ describe('Run JSON from SQL matches presentRun', () => {
       datasets: [
         {
           tags: [{ key: 'mlflow.data.context', value: 'training' }],
-          dataset: { name: 'iris', digest: 'd1', source_type: 'local', source: '{"uri":"x"}', schema: '{"a":1}', profile: '{"rows":3}' },
+          dataset: {
+            name: 'iris',
+            digest: 'd1',
+            source_type: 'local',
+            source: '{"uri":"x"}',
+            schema: '{"a":1}',
+            profile: '{"rows":3}',
+          },
         },
         { dataset: { name: 'wine', digest: 'd2', source_type: 'http', source: '{}' } },
       ],
@@ -57,7 +64,17 @@ describe('Run JSON from SQL matches presentRun', () => {
     await t.post('/runs/outputs', { run_id: full, models: [{ model_id: modelId, step: 2 }] });
     await t.post('/runs/log-batch', {
       run_id: full,
-      metrics: [{ key: 'rmse', value: 0.5, timestamp: 6, step: 0, model_id: modelId, dataset_name: 'iris', dataset_digest: 'd1' }],
+      metrics: [
+        {
+          key: 'rmse',
+          value: 0.5,
+          timestamp: 6,
+          step: 0,
+          model_id: modelId,
+          dataset_name: 'iris',
+          dataset_digest: 'd1',
+        },
+      ],
     });
     const finished = await newRun({ run_name: 'finished' });
     await t.post('/runs/update', { run_id: finished, status: 'FINISHED', end_time: 1234 });

@@ -70,14 +70,20 @@ describe('experiments', () => {
     const badType = await t.post('/experiments/create', { name: 42 });
     expect(badType.status).toBe(400);
     expect(badType.body.message).toContain("Invalid value 42 for parameter 'name'");
-    const badTag = await t.post('/experiments/create', { name: 'bt', tags: [{ key: 'bad key!', value: 'v' }] });
+    const badTag = await t.post('/experiments/create', {
+      name: 'bt',
+      tags: [{ key: 'bad key!', value: 'v' }],
+    });
     expect(badTag.status).toBe(400);
   });
 
   it('answers unknown ids and names with 404 RESOURCE_DOES_NOT_EXIST', async () => {
     const res = await t.get('/experiments/get', { experiment_id: '999' });
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'No Experiment with id=999 exists' });
+    expect(res.body).toEqual({
+      error_code: 'RESOURCE_DOES_NOT_EXIST',
+      message: 'No Experiment with id=999 exists',
+    });
     const garbage = await t.get('/experiments/get', { experiment_id: 'not-a-number' });
     expect(garbage.status).toBe(404);
     const byName = await t.get('/experiments/get-by-name', { experiment_name: 'nope' });
@@ -105,7 +111,9 @@ describe('experiments', () => {
     const run = await t.post('/runs/create', { experiment_id: id });
     const runId = run.body.run.info.run_id as string;
     expect((await t.post('/experiments/delete', { experiment_id: id })).status).toBe(200);
-    expect((await t.get('/experiments/get', { experiment_id: id })).body.experiment.lifecycle_stage).toBe('deleted');
+    expect((await t.get('/experiments/get', { experiment_id: id })).body.experiment.lifecycle_stage).toBe(
+      'deleted',
+    );
     expect((await t.get('/runs/get', { run_id: runId })).body.run.info.lifecycle_stage).toBe('deleted');
     const again = await t.post('/experiments/delete', { experiment_id: id });
     expect(again.status).toBe(404);
@@ -132,13 +140,23 @@ describe('experiments', () => {
     expect((await t.get('/experiments/get', { experiment_id: id })).body.experiment.tags).toEqual([
       { key: 'k', value: 'v2' },
     ]);
-    const tooLong = await t.post('/experiments/set-experiment-tag', { experiment_id: id, key: 'k', value: 'x'.repeat(5001) });
+    const tooLong = await t.post('/experiments/set-experiment-tag', {
+      experiment_id: id,
+      key: 'k',
+      value: 'x'.repeat(5001),
+    });
     expect(tooLong.status).toBe(400);
-    expect((await t.post('/experiments/delete-experiment-tag', { experiment_id: id, key: 'k' })).status).toBe(200);
+    expect((await t.post('/experiments/delete-experiment-tag', { experiment_id: id, key: 'k' })).status).toBe(
+      200,
+    );
     expect((await t.get('/experiments/get', { experiment_id: id })).body.experiment.tags).toBeUndefined();
     const missing = await t.post('/experiments/delete-experiment-tag', { experiment_id: id, key: 'k' });
     expect(missing.status).toBe(404);
-    const unknown = await t.post('/experiments/set-experiment-tag', { experiment_id: '77', key: 'k', value: 'v' });
+    const unknown = await t.post('/experiments/set-experiment-tag', {
+      experiment_id: '77',
+      key: 'k',
+      value: 'v',
+    });
     expect(unknown.status).toBe(404);
   });
 

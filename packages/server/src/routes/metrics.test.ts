@@ -41,7 +41,12 @@ describe('metrics/get-history', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const res = await t.get('/metrics/get-history', { run_id: id, metric_key: 'loss', max_results: 10, page_token: token });
+      const res = await t.get('/metrics/get-history', {
+        run_id: id,
+        metric_key: 'loss',
+        max_results: 10,
+        page_token: token,
+      });
       steps.push(...res.body.metrics.map((m: { step: number }) => m.step));
       token = res.body.next_page_token;
       pages++;
@@ -65,7 +70,18 @@ describe('metrics/get-history JSON written by the database', () => {
   it('round-trips every double exactly and escapes keys and extra fields', async () => {
     const run = await t.post('/runs/create', { experiment_id: '0' });
     const id = run.body.run.info.run_id as string;
-    const values = [0.1, 0.30000000000000004, 1 / 3, 1e21, 1e-7, -0.5, 5e-324, 1.7976931348623157e308, -2.5e-300, 123456789012345680];
+    const values = [
+      0.1,
+      0.30000000000000004,
+      1 / 3,
+      1e21,
+      1e-7,
+      -0.5,
+      5e-324,
+      1.7976931348623157e308,
+      -2.5e-300,
+      123456789012345680,
+    ];
     const key = 'wéird kéy ünï/cödé_1';
     const logged = await t.post('/runs/log-batch', {
       run_id: id,
@@ -74,7 +90,15 @@ describe('metrics/get-history JSON written by the database', () => {
         { key, value: 'NaN', timestamp: 100, step: 100 },
         { key, value: 'Infinity', timestamp: 101, step: 101 },
         { key, value: '-Infinity', timestamp: 102, step: 102 },
-        { key, value: 1, timestamp: 103, step: 103, model_id: 'm-1', dataset_name: 'd "q"', dataset_digest: 'abc' },
+        {
+          key,
+          value: 1,
+          timestamp: 103,
+          step: 103,
+          model_id: 'm-1',
+          dataset_name: 'd "q"',
+          dataset_digest: 'abc',
+        },
       ],
     });
     expect(logged.status).toBe(200);
@@ -83,7 +107,15 @@ describe('metrics/get-history JSON written by the database', () => {
     const got = res.body.metrics as { key: string; value: number | string }[];
     expect(got.map((m) => m.value)).toEqual([...values, 'NaN', 'Infinity', '-Infinity', 1]);
     expect(got.every((m) => m.key === key)).toBe(true);
-    expect(got[13]).toEqual({ key, value: 1, timestamp: 103, step: 103, model_id: 'm-1', dataset_name: 'd "q"', dataset_digest: 'abc' });
+    expect(got[13]).toEqual({
+      key,
+      value: 1,
+      timestamp: 103,
+      step: 103,
+      model_id: 'm-1',
+      dataset_name: 'd "q"',
+      dataset_digest: 'abc',
+    });
   });
 });
 
@@ -98,9 +130,16 @@ describe('metrics/get-history order when steps and timestamps disagree', () => {
     const id = run.body.run.info.run_id as string;
     await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 100, step: 1 });
     await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 200, step: 2 });
-    expect(await history(id)).toEqual([[1, 100], [2, 200]]);
+    expect(await history(id)).toEqual([
+      [1, 100],
+      [2, 200],
+    ]);
     await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 300, step: 0 });
-    expect(await history(id)).toEqual([[1, 100], [2, 200], [0, 300]]);
+    expect(await history(id)).toEqual([
+      [1, 100],
+      [2, 200],
+      [0, 300],
+    ]);
     const paged = await t.get('/metrics/get-history', { run_id: id, metric_key: 'm', max_results: 2 });
     expect(paged.body.metrics.map((m: { step: number }) => m.step)).toEqual([1, 2]);
   });
@@ -116,7 +155,11 @@ describe('metrics/get-history order when steps and timestamps disagree', () => {
         { key: 'm', value: 1, timestamp: 70, step: 5 },
       ],
     });
-    expect(await history(id)).toEqual([[9, 50], [3, 60], [5, 70]]);
+    expect(await history(id)).toEqual([
+      [9, 50],
+      [3, 60],
+      [5, 70],
+    ]);
   });
 
   it('keeps timestamp order for a later point logged with an earlier time', async () => {
@@ -124,7 +167,10 @@ describe('metrics/get-history order when steps and timestamps disagree', () => {
     const id = run.body.run.info.run_id as string;
     await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 500, step: 1 });
     await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 400, step: 2 });
-    expect(await history(id)).toEqual([[2, 400], [1, 500]]);
+    expect(await history(id)).toEqual([
+      [2, 400],
+      [1, 500],
+    ]);
   });
 });
 
@@ -132,7 +178,10 @@ describe('metrics/get-history-bulk and bulk-interval', () => {
   it('returns several runs sorted by run id, capped by max_results', async () => {
     const a = await runWithHistory(5);
     const b = await runWithHistory(5);
-    const res = await t.call('GET', '/ajax-api/2.0/mlflow/metrics/get-history-bulk', { run_id: [a, b], metric_key: 'loss' });
+    const res = await t.call('GET', '/ajax-api/2.0/mlflow/metrics/get-history-bulk', {
+      run_id: [a, b],
+      metric_key: 'loss',
+    });
     expect(res.status).toBe(200);
     expect(res.body.metrics).toHaveLength(10);
     const sorted = [a, b].sort();
@@ -150,7 +199,11 @@ describe('metrics/get-history-bulk and bulk-interval', () => {
 
   it('samples steps evenly, always keeping each run’s first and last step', async () => {
     const a = await runWithHistory(5000);
-    const res = await t.get('/metrics/get-history-bulk-interval', { run_ids: [a], metric_key: 'loss', max_results: 100 });
+    const res = await t.get('/metrics/get-history-bulk-interval', {
+      run_ids: [a],
+      metric_key: 'loss',
+      max_results: 100,
+    });
     expect(res.status).toBe(200);
     const steps = res.body.metrics.map((m: { step: number }) => m.step);
     expect(steps.length).toBeGreaterThanOrEqual(99);
@@ -166,17 +219,23 @@ describe('metrics/get-history-bulk and bulk-interval', () => {
       end_step: 199,
       max_results: 2500,
     });
-    expect(window.body.metrics.map((m: { step: number }) => m.step)).toEqual(Array.from({ length: 100 }, (_, i) => 100 + i));
+    expect(window.body.metrics.map((m: { step: number }) => m.step)).toEqual(
+      Array.from({ length: 100 }, (_, i) => 100 + i),
+    );
   });
 
   it('validates bulk-interval input', async () => {
     const a = await runWithHistory(3);
     const q = { run_ids: [a], metric_key: 'loss' };
     expect((await t.get('/metrics/get-history-bulk-interval', { ...q, start_step: 5 })).status).toBe(400);
-    expect((await t.get('/metrics/get-history-bulk-interval', { ...q, start_step: 5, end_step: 1 })).status).toBe(400);
+    expect(
+      (await t.get('/metrics/get-history-bulk-interval', { ...q, start_step: 5, end_step: 1 })).status,
+    ).toBe(400);
     expect((await t.get('/metrics/get-history-bulk-interval', { ...q, max_results: 2501 })).status).toBe(400);
     expect((await t.get('/metrics/get-history-bulk-interval', { metric_key: 'loss' })).status).toBe(400);
     const many = Array.from({ length: 101 }, (_, i) => `r${i}`);
-    expect((await t.get('/metrics/get-history-bulk-interval', { run_ids: many, metric_key: 'loss' })).status).toBe(400);
+    expect(
+      (await t.get('/metrics/get-history-bulk-interval', { run_ids: many, metric_key: 'loss' })).status,
+    ).toBe(400);
   });
 });

@@ -56,7 +56,10 @@ describe('runs: lifecycle', () => {
   it('answers 404 for an unknown run or experiment', async () => {
     const res = await t.get('/runs/get', { run_id: 'f'.repeat(32) });
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Run with id=${'f'.repeat(32)} not found` });
+    expect(res.body).toEqual({
+      error_code: 'RESOURCE_DOES_NOT_EXIST',
+      message: `Run with id=${'f'.repeat(32)} not found`,
+    });
     const exp = await t.post('/runs/create', { experiment_id: '404' });
     expect(exp.status).toBe(404);
     const missing = await t.get('/runs/get', {});
@@ -71,9 +74,18 @@ describe('runs: lifecycle', () => {
 
   it('updates status, end time and name', async () => {
     const id = await createRun();
-    const res = await t.post('/runs/update', { run_id: id, status: 'FINISHED', end_time: 1700000000500, run_name: 'renamed' });
+    const res = await t.post('/runs/update', {
+      run_id: id,
+      status: 'FINISHED',
+      end_time: 1700000000500,
+      run_name: 'renamed',
+    });
     expect(res.status).toBe(200);
-    expect(res.body.run_info).toMatchObject({ status: 'FINISHED', end_time: 1700000000500, run_name: 'renamed' });
+    expect(res.body.run_info).toMatchObject({
+      status: 'FINISHED',
+      end_time: 1700000000500,
+      run_name: 'renamed',
+    });
     const run = await getRun(id);
     expect(run.data.tags).toContainEqual({ key: 'mlflow.runName', value: 'renamed' });
     const numeric = await t.post('/runs/update', { run_id: id, status: 4 });
@@ -126,7 +138,17 @@ describe('runs: logging', () => {
 
   it('enforces key rules', async () => {
     const id = await createRun();
-    for (const key of ['bad!key', 'a//b', '../up', '/abs', 'x'.repeat(251), 'a/./b', 'trailing/', 'quo"te', 'tab\tkey']) {
+    for (const key of [
+      'bad!key',
+      'a//b',
+      '../up',
+      '/abs',
+      'x'.repeat(251),
+      'a/./b',
+      'trailing/',
+      'quo"te',
+      'tab\tkey',
+    ]) {
       const res = await t.post('/runs/log-metric', { run_id: id, key, value: 1, timestamp: 1 });
       expect(res.status, key).toBe(400);
       expect(res.body.error_code).toBe('INVALID_PARAMETER_VALUE');
@@ -159,7 +181,13 @@ describe('runs: logging', () => {
 
   it('accepts int64 as strings and camelCase field names', async () => {
     const id = await createRun();
-    const res = await t.post('/runs/log-metric', { runId: id, key: 'm', value: '1.5', timestamp: '1700000000000', step: '3' });
+    const res = await t.post('/runs/log-metric', {
+      runId: id,
+      key: 'm',
+      value: '1.5',
+      timestamp: '1700000000000',
+      step: '3',
+    });
     expect(res.status).toBe(200);
     const m = (await getRun(id)).data.metrics[0];
     expect(m).toEqual({ key: 'm', value: 1.5, timestamp: 1700000000000, step: 3 });
@@ -167,11 +195,19 @@ describe('runs: logging', () => {
 
   it('rejects bad metric values', async () => {
     const id = await createRun();
-    expect((await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 'abc', timestamp: 1 })).status).toBe(400);
-    expect((await t.post('/runs/log-metric', { run_id: id, key: 'm', value: true, timestamp: 1 })).status).toBe(400);
+    expect(
+      (await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 'abc', timestamp: 1 })).status,
+    ).toBe(400);
+    expect(
+      (await t.post('/runs/log-metric', { run_id: id, key: 'm', value: true, timestamp: 1 })).status,
+    ).toBe(400);
     expect((await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1 })).status).toBe(400);
-    expect((await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: -1 })).status).toBe(400);
-    expect((await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 1.5 })).status).toBe(400);
+    expect((await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: -1 })).status).toBe(
+      400,
+    );
+    expect(
+      (await t.post('/runs/log-metric', { run_id: id, key: 'm', value: 1, timestamp: 1.5 })).status,
+    ).toBe(400);
   });
 
   it('treats the same point logged twice as one', async () => {
@@ -197,7 +233,12 @@ describe('runs: logging', () => {
     const id = await createRun();
     const res = await t.post('/runs/log-batch', {
       run_id: id,
-      metrics: Array.from({ length: 10 }, (_, i) => ({ key: 'acc', value: i / 10, timestamp: 1000 + i, step: i })),
+      metrics: Array.from({ length: 10 }, (_, i) => ({
+        key: 'acc',
+        value: i / 10,
+        timestamp: 1000 + i,
+        step: i,
+      })),
       params: [
         { key: 'a', value: '1' },
         { key: 'b', value: '2' },
@@ -221,7 +262,10 @@ describe('runs: logging', () => {
   it('enforces batch limits and duplicate params, writing nothing', async () => {
     const id = await createRun();
     const metric = (i: number) => ({ key: `m${i}`, value: 1, timestamp: 1 });
-    const tooMany = await t.post('/runs/log-batch', { run_id: id, metrics: Array.from({ length: 1001 }, (_, i) => metric(i)) });
+    const tooMany = await t.post('/runs/log-batch', {
+      run_id: id,
+      metrics: Array.from({ length: 1001 }, (_, i) => metric(i)),
+    });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.message).toContain('at most 1000 metrics');
     const params = await t.post('/runs/log-batch', {
@@ -281,13 +325,26 @@ describe('runs: logging', () => {
 
   it('logs dataset inputs, deduplicated per experiment', async () => {
     const id = await createRun();
-    const dataset = { name: 'iris', digest: 'abc123', source_type: 'local', source: '{"uri": "/data/iris.csv"}', schema: '{}' };
-    const body = { run_id: id, datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset }] };
+    const dataset = {
+      name: 'iris',
+      digest: 'abc123',
+      source_type: 'local',
+      source: '{"uri": "/data/iris.csv"}',
+      schema: '{}',
+    };
+    const body = {
+      run_id: id,
+      datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset }],
+    };
     expect((await t.post('/runs/log-inputs', body)).status).toBe(200);
     expect((await t.post('/runs/log-inputs', body)).status).toBe(200);
     const run = await getRun(id);
-    expect(run.inputs.dataset_inputs).toEqual([{ dataset, tags: [{ key: 'mlflow.data.context', value: 'training' }] }]);
-    const summaries = await t.call('POST', '/ajax-api/2.0/mlflow/experiments/search-datasets', { experiment_ids: ['0'] });
+    expect(run.inputs.dataset_inputs).toEqual([
+      { dataset, tags: [{ key: 'mlflow.data.context', value: 'training' }] },
+    ]);
+    const summaries = await t.call('POST', '/ajax-api/2.0/mlflow/experiments/search-datasets', {
+      experiment_ids: ['0'],
+    });
     expect(summaries.body.dataset_summaries).toEqual([
       { experiment_id: '0', name: 'iris', digest: 'abc123', context: 'training' },
     ]);
@@ -302,10 +359,21 @@ describe('runs: logging', () => {
 
   it('appends MLflow 2 log-model entries to the history tag', async () => {
     const id = await createRun();
-    const model = { artifact_path: 'model', flavors: { python_function: {} }, utc_time_created: '2024-01-01', run_id: id };
-    expect((await t.post('/runs/log-model', { run_id: id, model_json: JSON.stringify(model) })).status).toBe(200);
-    expect((await t.post('/runs/log-model', { run_id: id, model_json: JSON.stringify(model) })).status).toBe(200);
-    const tag = (await getRun(id)).data.tags.find((x: { key: string }) => x.key === 'mlflow.log-model.history');
+    const model = {
+      artifact_path: 'model',
+      flavors: { python_function: {} },
+      utc_time_created: '2024-01-01',
+      run_id: id,
+    };
+    expect((await t.post('/runs/log-model', { run_id: id, model_json: JSON.stringify(model) })).status).toBe(
+      200,
+    );
+    expect((await t.post('/runs/log-model', { run_id: id, model_json: JSON.stringify(model) })).status).toBe(
+      200,
+    );
+    const tag = (await getRun(id)).data.tags.find(
+      (x: { key: string }) => x.key === 'mlflow.log-model.history',
+    );
     expect(JSON.parse(tag.value)).toHaveLength(2);
     const bad = await t.post('/runs/log-model', { run_id: id, model_json: '{"artifact_path": "x"}' });
     expect(bad.status).toBe(400);
@@ -336,23 +404,40 @@ describe('runs: search', () => {
   it('orders by start_time DESC by default and filters by metrics, params, tags and attributes', async () => {
     await seed();
     expect(names(await t.post('/runs/search', { experiment_ids: ['0'] }))).toEqual([
-      'run-5', 'run-4', 'run-3', 'run-2', 'run-1', 'run-0',
-    ]);
-    expect(names(await t.post('/runs/search', { experiment_ids: ['0'], filter: 'metrics.acc > 0.25' }))).toEqual([
-      'run-4', 'run-3',
-    ]);
-    expect(names(await t.post('/runs/search', { experiment_ids: ['0'], filter: "params.model = 'lr'" }))).toEqual([
-      'run-4', 'run-2', 'run-0',
-    ]);
-    expect(names(await t.post('/runs/search', { experiment_ids: ['0'], filter: "tags.team LIKE 'vis%'" }))).toEqual([]);
-    expect(names(await t.post('/runs/search', { experiment_ids: ['0'], filter: "tags.team ILIKE 'vis%'" }))).toEqual([
-      'run-2', 'run-1', 'run-0',
+      'run-5',
+      'run-4',
+      'run-3',
+      'run-2',
+      'run-1',
+      'run-0',
     ]);
     expect(
-      names(await t.post('/runs/search', { experiment_ids: ['0'], filter: "attributes.run_name = 'run-3' OR metrics.acc < 0.1" })),
+      names(await t.post('/runs/search', { experiment_ids: ['0'], filter: 'metrics.acc > 0.25' })),
+    ).toEqual(['run-4', 'run-3']);
+    expect(
+      names(await t.post('/runs/search', { experiment_ids: ['0'], filter: "params.model = 'lr'" })),
+    ).toEqual(['run-4', 'run-2', 'run-0']);
+    expect(
+      names(await t.post('/runs/search', { experiment_ids: ['0'], filter: "tags.team LIKE 'vis%'" })),
+    ).toEqual([]);
+    expect(
+      names(await t.post('/runs/search', { experiment_ids: ['0'], filter: "tags.team ILIKE 'vis%'" })),
+    ).toEqual(['run-2', 'run-1', 'run-0']);
+    expect(
+      names(
+        await t.post('/runs/search', {
+          experiment_ids: ['0'],
+          filter: "attributes.run_name = 'run-3' OR metrics.acc < 0.1",
+        }),
+      ),
     ).toEqual(['run-3', 'run-0']);
     expect(
-      names(await t.post('/runs/search', { experiment_ids: ['0'], filter: "params.model = 'tree' and metrics.acc >= 0.3" })),
+      names(
+        await t.post('/runs/search', {
+          experiment_ids: ['0'],
+          filter: "params.model = 'tree' and metrics.acc >= 0.3",
+        }),
+      ),
     ).toEqual(['run-3']);
   });
 
@@ -375,19 +460,26 @@ describe('runs: search', () => {
   it('returns full runs with their data and honours view types', async () => {
     const ids = await seed();
     await t.post('/runs/delete', { run_id: ids[0] });
-    const res = await t.post('/runs/search', { experiment_ids: ['0'], filter: "attributes.run_name = 'run-4'" });
+    const res = await t.post('/runs/search', {
+      experiment_ids: ['0'],
+      filter: "attributes.run_name = 'run-4'",
+    });
     expect(res.body.runs[0].data.params).toEqual([{ key: 'model', value: 'lr' }]);
     expect(res.body.runs[0].data.metrics).toEqual([{ key: 'acc', value: 0.4, timestamp: 1, step: 0 }]);
     expect(names(await t.post('/runs/search', { experiment_ids: ['0'] }))).not.toContain('run-0');
-    expect(names(await t.post('/runs/search', { experiment_ids: ['0'], run_view_type: 'DELETED_ONLY' }))).toEqual(['run-0']);
-    expect(names(await t.post('/runs/search', { experiment_ids: ['0'], run_view_type: 'ALL' }))).toHaveLength(6);
+    expect(
+      names(await t.post('/runs/search', { experiment_ids: ['0'], run_view_type: 'DELETED_ONLY' })),
+    ).toEqual(['run-0']);
+    expect(names(await t.post('/runs/search', { experiment_ids: ['0'], run_view_type: 'ALL' }))).toHaveLength(
+      6,
+    );
     expect(await t.post('/runs/search', { experiment_ids: [] }).then((r) => r.body)).toEqual({});
   });
 
   it('rejects bad search input with 400 INVALID_PARAMETER_VALUE', async () => {
     for (const body of [
       { experiment_ids: ['0'], filter: 'metrics.acc > ' },
-      { experiment_ids: ['0'], filter: "params.model = lr" },
+      { experiment_ids: ['0'], filter: 'params.model = lr' },
       { experiment_ids: ['0'], filter: "metrics.acc = 'x'" },
       { experiment_ids: ['0'], order_by: ['metrics.acc SIDEWAYS'] },
       { experiment_ids: ['0'], max_results: 50001 },

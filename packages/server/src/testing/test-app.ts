@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import { LocalArtifactRepository, TrackingService, openTrackingStore, type ServerConfig, type TrackingStore } from '@loom/core';
+import {
+  LocalArtifactRepository,
+  TrackingService,
+  openTrackingStore,
+  type ServerConfig,
+  type TrackingStore,
+} from '@loom/core';
 import { createApp } from '../app';
 
 export interface TestApp {
@@ -50,8 +56,12 @@ export async function createTestApp(overrides: Partial<ServerConfig> = {}): Prom
     workers: 1,
     ...overrides,
   };
-  const store = await openTrackingStore(config.backendStoreUri, { defaultArtifactRoot: config.defaultArtifactRoot });
-  const artifacts = config.serveArtifacts ? new LocalArtifactRepository(config.artifactsDestination) : undefined;
+  const store = await openTrackingStore(config.backendStoreUri, {
+    defaultArtifactRoot: config.defaultArtifactRoot,
+  });
+  const artifacts = config.serveArtifacts
+    ? new LocalArtifactRepository(config.artifactsDestination)
+    : undefined;
   const app = createApp({ tracking: new TrackingService(store), artifacts, config });
 
   const call: TestApp['call'] = async (method, path, body, headers = {}) => {

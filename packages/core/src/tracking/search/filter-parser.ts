@@ -37,7 +37,9 @@ class Parser {
   constructor(private readonly input: string) {
     this.tokens = tokenize(input);
     if (this.tokens.length > MAX_TOKENS) {
-      throw invalidParameter(`Search filter is too long: ${this.tokens.length} tokens, at most ${MAX_TOKENS} allowed.`);
+      throw invalidParameter(
+        `Search filter is too long: ${this.tokens.length} tokens, at most ${MAX_TOKENS} allowed.`,
+      );
     }
   }
 

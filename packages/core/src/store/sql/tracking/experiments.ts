@@ -122,7 +122,10 @@ export async function getExperimentByName(q: Queryable, name: string): Promise<E
 }
 
 /** One page of experiments matching a search. */
-export async function searchExperiments(db: SqlDriver, query: SearchExperimentsQuery): Promise<Page<Experiment>> {
+export async function searchExperiments(
+  db: SqlDriver,
+  query: SearchExperimentsQuery,
+): Promise<Page<Experiment>> {
   const offset = query.pageToken ? decodePageToken(query.pageToken) : 0;
   const { sql, params } = compileExperimentSearch(
     {
@@ -177,7 +180,8 @@ export async function renameExperiment(db: SqlDriver, experimentId: string, newN
 export async function deleteExperiment(db: SqlDriver, experimentId: string, time: number): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await experimentRow(tx, experimentId);
-    if (row.lifecycle_stage !== 'active') throw notFound(`No active Experiment with id=${experimentId} exists`);
+    if (row.lifecycle_stage !== 'active')
+      throw notFound(`No active Experiment with id=${experimentId} exists`);
     await tx.run(
       `UPDATE experiments SET lifecycle_stage = 'deleted', deleted_time = ?, last_update_time = ? WHERE experiment_id = ?`,
       [time, time, experimentId],
@@ -193,7 +197,8 @@ export async function deleteExperiment(db: SqlDriver, experimentId: string, time
 export async function restoreExperiment(db: SqlDriver, experimentId: string, time: number): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await experimentRow(tx, experimentId);
-    if (row.lifecycle_stage !== 'deleted') throw notFound(`No deleted Experiment with id=${experimentId} exists`);
+    if (row.lifecycle_stage !== 'deleted')
+      throw notFound(`No deleted Experiment with id=${experimentId} exists`);
     await tx.run(
       `UPDATE experiments SET lifecycle_stage = 'active', deleted_time = NULL, last_update_time = ? WHERE experiment_id = ?`,
       [time, experimentId],
@@ -217,7 +222,10 @@ export async function setExperimentTag(db: SqlDriver, experimentId: string, tag:
 export async function deleteExperimentTag(db: SqlDriver, experimentId: string, key: string): Promise<void> {
   await db.transaction(async (tx) => {
     await requireActive(tx, experimentId);
-    const n = await tx.run('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?', [experimentId, key]);
+    const n = await tx.run('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?', [
+      experimentId,
+      key,
+    ]);
     if (n === 0) throw notFound(`No tag with name: ${key} in experiment with id ${experimentId}`);
   });
 }

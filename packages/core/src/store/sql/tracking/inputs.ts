@@ -70,8 +70,16 @@ export async function logOutputs(
 }
 
 /** Distinct (experiment, name, digest, context) of datasets used by runs of the experiments. */
-export async function searchDatasets(q: Queryable, experimentIds: readonly string[]): Promise<DatasetSummary[]> {
-  const rows = await q.all<{ experiment_id: number | string; name: string; digest: string; context: string | null }>(
+export async function searchDatasets(
+  q: Queryable,
+  experimentIds: readonly string[],
+): Promise<DatasetSummary[]> {
+  const rows = await q.all<{
+    experiment_id: number | string;
+    name: string;
+    digest: string;
+    context: string | null;
+  }>(
     `SELECT DISTINCT d.experiment_id, d.name, d.digest, t.value AS context
      FROM datasets d
      JOIN run_inputs i ON i.dataset_pk = d.dataset_pk

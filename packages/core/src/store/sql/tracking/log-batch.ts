@@ -13,7 +13,8 @@ const METRIC_WIDTH = 9;
 // Plain points (no model or dataset link), the common case, bind 6 values instead of 9.
 const NARROW_WIDTH = 6;
 const METRIC_CHUNK = 250;
-const METRIC_INSERT = 'INSERT INTO metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest) VALUES ';
+const METRIC_INSERT =
+  'INSERT INTO metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest) VALUES ';
 const NARROW_INSERT = 'INSERT INTO metrics (run_pk, key, step, timestamp, is_nan, value) VALUES ';
 const LATEST_UPSERT_TAIL = `
   ON CONFLICT (run_pk, key) DO UPDATE SET time_ordered = latest_metrics.time_ordered * excluded.time_ordered,
@@ -88,7 +89,9 @@ function shapeOf(metrics: readonly Metric[]): Map<string, KeyShape> {
   for (const [key, s] of shapes) {
     if (s.sorted) continue;
     // Arrived out of step order: sort this key's points by (step, timestamp) and check the times.
-    const points = metrics.filter((m) => m.key === key).sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+    const points = metrics
+      .filter((m) => m.key === key)
+      .sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
     s.timeOrdered = points.every((p, i) => i === 0 || p.timestamp >= points[i - 1]!.timestamp);
   }
   return shapes;
@@ -165,12 +168,27 @@ async function insertModelMetrics(q: Queryable, runId: string, metrics: readonly
     await q.run(
       `INSERT INTO logged_model_metrics (model_id, key, step, timestamp, is_nan, value, run_id, dataset_name, dataset_digest)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [m.modelId!, m.key, m.step, m.timestamp, nan ? 1 : 0, nan ? 0 : m.value, runId, m.datasetName ?? null, m.datasetDigest ?? null],
+      [
+        m.modelId!,
+        m.key,
+        m.step,
+        m.timestamp,
+        nan ? 1 : 0,
+        nan ? 0 : m.value,
+        runId,
+        m.datasetName ?? null,
+        m.datasetDigest ?? null,
+      ],
     );
   }
 }
 
-async function insertParams(q: Queryable, runPk: number, runId: string, params: readonly KeyValue[]): Promise<void> {
+async function insertParams(
+  q: Queryable,
+  runPk: number,
+  runId: string,
+  params: readonly KeyValue[],
+): Promise<void> {
   if (params.length === 0) return;
   const existing = new Map<string, string>();
   for (const part of chunks(params, 300)) {

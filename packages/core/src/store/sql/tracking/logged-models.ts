@@ -47,7 +47,16 @@ export async function createLoggedModel(db: SqlDriver, m: NewLoggedModel): Promi
     await tx.run(
       `INSERT INTO logged_models (${COLUMNS}, lifecycle_stage)
        VALUES (?, ?, ?, ?, 'LOGGED_MODEL_PENDING', NULL, ?, ?, ?, ?, 'active')`,
-      [m.modelId, exp.experiment_id, m.name, artifactUri, m.modelType ?? null, m.sourceRunId ?? null, m.time, m.time],
+      [
+        m.modelId,
+        exp.experiment_id,
+        m.name,
+        artifactUri,
+        m.modelType ?? null,
+        m.sourceRunId ?? null,
+        m.time,
+        m.time,
+      ],
     );
     await upsertKeyValues(tx, 'logged_model_tags', m.modelId, m.tags);
     await upsertKeyValues(tx, 'logged_model_params', m.modelId, m.params);
@@ -69,7 +78,10 @@ export async function loadLoggedModels(q: Queryable, ids: readonly string[]): Pr
   const out = new Map<string, LoggedModel>();
   for (const part of chunks(ids, 300)) {
     const inList = placeholders(part.length);
-    const rows = await q.all<LoggedModelRow>(`SELECT ${COLUMNS} FROM logged_models WHERE model_id IN ${inList}`, part);
+    const rows = await q.all<LoggedModelRow>(
+      `SELECT ${COLUMNS} FROM logged_models WHERE model_id IN ${inList}`,
+      part,
+    );
     for (const r of rows) {
       out.set(r.model_id, {
         modelId: r.model_id,
@@ -94,7 +106,8 @@ export async function loadLoggedModels(q: Queryable, ids: readonly string[]): Pr
       );
       for (const r of kv) {
         const model = out.get(r.model_id);
-        if (model) (table === 'logged_model_tags' ? model.tags : model.params).push({ key: r.key, value: r.value });
+        if (model)
+          (table === 'logged_model_tags' ? model.tags : model.params).push({ key: r.key, value: r.value });
       }
     }
     const metrics = await q.all<MetricRow & { model_id: string; run_id: string }>(
@@ -156,7 +169,10 @@ export async function setLoggedModelTags(
   await db.transaction(async (tx) => {
     await modelRow(tx, modelId);
     await upsertKeyValues(tx, 'logged_model_tags', modelId, tags);
-    await tx.run('UPDATE logged_models SET last_updated_timestamp_ms = ? WHERE model_id = ?', [time, modelId]);
+    await tx.run('UPDATE logged_models SET last_updated_timestamp_ms = ? WHERE model_id = ?', [
+      time,
+      modelId,
+    ]);
   });
   return getLoggedModel(db, modelId);
 }
@@ -171,10 +187,13 @@ export async function deleteLoggedModelTag(db: SqlDriver, modelId: string, key: 
 }
 
 /** Adds params to a logged model. */
-export async function logLoggedModelParams(db: SqlDriver, modelId: string, params: readonly KeyValue[]): Promise<void> {
+export async function logLoggedModelParams(
+  db: SqlDriver,
+  modelId: string,
+  params: readonly KeyValue[],
+): Promise<void> {
   await db.transaction(async (tx) => {
     await modelRow(tx, modelId);
     await upsertKeyValues(tx, 'logged_model_params', modelId, params);
   });
 }
-

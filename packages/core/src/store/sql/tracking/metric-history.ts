@@ -2,7 +2,11 @@
 import { notFound } from '@loom/protocol';
 import type { MetricWithRunId } from '../../../tracking/entities';
 import { decodePageToken, encodePageToken } from '../../../tracking/search';
-import type { BulkIntervalQuery, MetricHistoryJson, MetricHistoryQuery } from '../../../tracking/tracking-store';
+import type {
+  BulkIntervalQuery,
+  MetricHistoryJson,
+  MetricHistoryQuery,
+} from '../../../tracking/tracking-store';
 import type { Dialect, Queryable, SqlValue } from '../driver';
 import { jsonListAggregate, metricJsonExpression } from './metric-json-sql';
 import { num, placeholders } from '../sql-util';
@@ -40,7 +44,11 @@ export async function getMetricHistoryJson(
   );
   let nextPageToken: string | undefined;
   if (limit !== undefined) {
-    const more = await q.get(`SELECT 1 ${where} ${order} LIMIT 1 OFFSET ?`, [run.run_pk, query.metricKey, offset + limit]);
+    const more = await q.get(`SELECT 1 ${where} ${order} LIMIT 1 OFFSET ?`, [
+      run.run_pk,
+      query.metricKey,
+      offset + limit,
+    ]);
     if (more) nextPageToken = encodePageToken(offset + limit);
   }
   return { metricsJson: row?.body ?? '', count: num(row?.n ?? 0), nextPageToken };

@@ -12,7 +12,8 @@ import type { Dialect } from '../driver';
 // member is left out, which is how MLflow omits unset fields.
 const list = (agg: string, from: string) => `NULLIF((SELECT ${agg} ${from}), '[]')`;
 /** `{"a":x,"b":y}` from `,"a":x` parts that may each be NULL (then left out). */
-const members = (...parts: string[]) => `'{' || substr(${parts.map((p) => `COALESCE(${p}, '')`).join(' || ')}, 2) || '}'`;
+const members = (...parts: string[]) =>
+  `'{' || substr(${parts.map((p) => `COALESCE(${p}, '')`).join(' || ')}, 2) || '}'`;
 
 const DOUBLE = `CASE WHEN is_nan = 1 THEN 'NaN' WHEN value = 9e999 THEN 'Infinity' WHEN value = -9e999 THEN '-Infinity' ELSE value END`;
 
@@ -23,7 +24,10 @@ const METRIC = `CASE WHEN model_id IS NULL AND dataset_name IS NULL AND dataset_
     'model_id', model_id, 'dataset_name', dataset_name, 'dataset_digest', dataset_digest)) END`;
 
 const KEY_VALUES = (table: string) =>
-  list(`json_group_array(json_object('key', key, 'value', value))`, `FROM ${table} x WHERE x.run_pk = r.run_pk`);
+  list(
+    `json_group_array(json_object('key', key, 'value', value))`,
+    `FROM ${table} x WHERE x.run_pk = r.run_pk`,
+  );
 
 const DATASET_INPUTS = list(
   `json_group_array(json_patch('{}', json_object(

@@ -61,7 +61,9 @@ export async function createRun(db: SqlDriver, run: NewRun): Promise<Run> {
       metrics: [],
       params: [],
       // Key order, as a read of the run returns them.
-      tags: [...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, value]) => ({ key, value })),
+      tags: [...tags]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, value]) => ({ key, value })),
       datasetInputs: [],
       modelInputs: [],
       modelOutputs: [],
@@ -73,7 +75,12 @@ export async function createRun(db: SqlDriver, run: NewRun): Promise<Run> {
  * Upserts run tags (last value wins within one call, so PostgreSQL never sees a key twice); a
  * `mlflow.runName` tag also renames the run unless `syncName` is false (the name is already right).
  */
-export async function upsertTags(q: Queryable, runPk: number, tags: readonly KeyValue[], syncName = true): Promise<void> {
+export async function upsertTags(
+  q: Queryable,
+  runPk: number,
+  tags: readonly KeyValue[],
+  syncName = true,
+): Promise<void> {
   if (tags.length === 0) return;
   const last = new Map<string, string>();
   for (const t of tags) last.set(t.key, t.value);
@@ -105,10 +112,12 @@ export async function updateRun(db: SqlDriver, runId: string, update: RunUpdate)
   return db.transaction(async (tx) => {
     const row = await activeRunRow(tx, runId);
     const pk = num(row.run_pk);
-    if (update.status !== undefined) await tx.run('UPDATE runs SET status = ? WHERE run_pk = ?', [update.status, pk]);
+    if (update.status !== undefined)
+      await tx.run('UPDATE runs SET status = ? WHERE run_pk = ?', [update.status, pk]);
     if (update.endTime !== undefined)
       await tx.run('UPDATE runs SET end_time = ? WHERE run_pk = ?', [update.endTime, pk]);
-    if (update.runName !== undefined) await upsertTags(tx, pk, [{ key: RUN_NAME_TAG, value: update.runName }]);
+    if (update.runName !== undefined)
+      await upsertTags(tx, pk, [{ key: RUN_NAME_TAG, value: update.runName }]);
     return toRunInfo(await runRow(tx, runId));
   });
 }
@@ -117,7 +126,10 @@ export async function updateRun(db: SqlDriver, runId: string, update: RunUpdate)
 export async function deleteRun(db: SqlDriver, runId: string, time: number): Promise<void> {
   await db.transaction(async (tx) => {
     await runRow(tx, runId);
-    await tx.run(`UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE run_id = ?`, [time, runId]);
+    await tx.run(`UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE run_id = ?`, [
+      time,
+      runId,
+    ]);
   });
 }
 
@@ -139,7 +151,10 @@ export async function deleteTag(db: SqlDriver, runId: string, key: string): Prom
 }
 
 /** The keys of one page of runs matching a search, and the token of the next page. */
-async function searchRunKeys(db: SqlDriver, query: SearchRunsQuery): Promise<{ pks: number[]; next?: string }> {
+async function searchRunKeys(
+  db: SqlDriver,
+  query: SearchRunsQuery,
+): Promise<{ pks: number[]; next?: string }> {
   const offset = query.pageToken ? decodePageToken(query.pageToken) : 0;
   if (query.experimentIds.length === 0) return { pks: [] };
   const { sql, params } = compileRunSearch(
@@ -219,7 +234,8 @@ function latestToMetric(r: LatestRow): Metric {
   return m;
 }
 
-const kv = (rows: KeyValueRow[] | undefined): KeyValue[] => (rows ?? []).map((r) => ({ key: r[1], value: r[2] }));
+const kv = (rows: KeyValueRow[] | undefined): KeyValue[] =>
+  (rows ?? []).map((r) => ({ key: r[1], value: r[2] }));
 
 /**
  * Loads whole runs by internal key, in the order given: one set query per table, rows read as
@@ -238,8 +254,15 @@ export async function loadRuns(q: Queryable, pks: readonly number[]): Promise<Ru
   for (const part of chunks(pks, 500)) {
     const inList = placeholders(part.length);
     infos.push(...(await q.all<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_pk IN ${inList}`, part)));
-    params.push(...(await q.values<KeyValueRow>(`SELECT run_pk, key, value FROM params WHERE run_pk IN ${inList}`, part)));
-    tags.push(...(await q.values<KeyValueRow>(`SELECT run_pk, key, value FROM tags WHERE run_pk IN ${inList}`, part)));
+    params.push(
+      ...(await q.values<KeyValueRow>(
+        `SELECT run_pk, key, value FROM params WHERE run_pk IN ${inList}`,
+        part,
+      )),
+    );
+    tags.push(
+      ...(await q.values<KeyValueRow>(`SELECT run_pk, key, value FROM tags WHERE run_pk IN ${inList}`, part)),
+    );
     metrics.push(
       ...(await q.values<LatestRow>(
         `SELECT run_pk, ${METRIC_COLUMNS} FROM latest_metrics WHERE run_pk IN ${inList}`,
@@ -262,7 +285,10 @@ export async function loadRuns(q: Queryable, pks: readonly number[]): Promise<Ru
       );
     }
     modelInputs.push(
-      ...(await q.values<[number | string, string]>(`SELECT run_pk, model_id FROM run_model_inputs WHERE run_pk IN ${inList}`, part)),
+      ...(await q.values<[number | string, string]>(
+        `SELECT run_pk, model_id FROM run_model_inputs WHERE run_pk IN ${inList}`,
+        part,
+      )),
     );
     modelOutputs.push(
       ...(await q.values<[number | string, string, number | string]>(

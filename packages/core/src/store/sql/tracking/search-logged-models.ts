@@ -47,22 +47,40 @@ function compileComparison(c: Comparison, dialect: Dialect): Fragment {
     const numeric = NUMERIC_ATTRIBUTES[key];
     if (numeric) {
       requireOperator(c.op, NUMERIC_OPS);
-      return integerComparison(numeric, c.op, numberValue(c.value, `Expected a number for '${key}', got ${c.value.text}`));
+      return integerComparison(
+        numeric,
+        c.op,
+        numberValue(c.value, `Expected a number for '${key}', got ${c.value.text}`),
+      );
     }
     throw invalidParameter(`Invalid attribute key '${key}' specified for logged model search.`);
   }
   if (entity === 'metric' || entity === 'metrics') {
     requireOperator(c.op, NUMERIC_OPS);
-    const cmp = numberComparison('x.value', c.op, numberValue(c.value, `Expected a numeric value for metric '${key}', got ${c.value.text}`));
+    const cmp = numberComparison(
+      'x.value',
+      c.op,
+      numberValue(c.value, `Expected a numeric value for metric '${key}', got ${c.value.text}`),
+    );
     return {
       sql: `EXISTS (SELECT 1 FROM logged_model_metrics x WHERE x.model_id = m.model_id AND x.key = ? AND x.is_nan = 0 AND ${cmp.sql})`,
       params: [key, ...cmp.params],
     };
   }
-  const table = entity === 'param' || entity === 'params' ? 'logged_model_params' : entity === 'tag' || entity === 'tags' ? 'logged_model_tags' : undefined;
+  const table =
+    entity === 'param' || entity === 'params'
+      ? 'logged_model_params'
+      : entity === 'tag' || entity === 'tags'
+        ? 'logged_model_tags'
+        : undefined;
   if (!table) throw invalidParameter(`Invalid entity type '${c.identifier.entity}' in filter: ${c.text}`);
   requireOperator(c.op, STRING_OPS);
-  const cmp = stringComparison('x.value', c.op, quotedString(c.value, `Expected a quoted string for '${key}'`), dialect);
+  const cmp = stringComparison(
+    'x.value',
+    c.op,
+    quotedString(c.value, `Expected a quoted string for '${key}'`),
+    dialect,
+  );
   return {
     sql: `EXISTS (SELECT 1 FROM ${table} x WHERE x.model_id = m.model_id AND x.key = ? AND ${cmp.sql})`,
     params: [key, ...cmp.params],
@@ -88,7 +106,8 @@ function decodeToken(token: string, expected: Omit<TokenState, 'offset'>): numbe
     (state.filter_string ?? null) === expected.filter_string &&
     JSON.stringify(state.order_by) === JSON.stringify(expected.order_by);
   if (!same) throw invalidParameter('Page token does not match the current search request.');
-  if (!Number.isSafeInteger(state.offset) || state.offset < 0) throw invalidParameter(`Invalid page token: ${token}`);
+  if (!Number.isSafeInteger(state.offset) || state.offset < 0)
+    throw invalidParameter(`Invalid page token: ${token}`);
   return state.offset;
 }
 
@@ -115,8 +134,12 @@ function orderSql(order: SearchLoggedModelsQuery['orderBy'], params: SqlValue[])
 }
 
 /** One page of logged models in the given experiments. */
-export async function searchLoggedModels(db: SqlDriver, q: SearchLoggedModelsQuery): Promise<Page<LoggedModel>> {
-  if (q.experimentIds.length === 0) throw invalidParameter("Missing value for required parameter 'experiment_ids'.");
+export async function searchLoggedModels(
+  db: SqlDriver,
+  q: SearchLoggedModelsQuery,
+): Promise<Page<LoggedModel>> {
+  if (q.experimentIds.length === 0)
+    throw invalidParameter("Missing value for required parameter 'experiment_ids'.");
   const tokenState = {
     experiment_ids: q.experimentIds,
     filter_string: q.filter ?? null,
@@ -124,7 +147,9 @@ export async function searchLoggedModels(db: SqlDriver, q: SearchLoggedModelsQue
   };
   const offset = q.pageToken ? decodeToken(q.pageToken, tokenState) : 0;
   const tree = parseFilter(q.filter);
-  const where = tree ? compileTree(tree, (c) => compileComparison(c, db.dialect)) : { sql: '1 = 1', params: [] };
+  const where = tree
+    ? compileTree(tree, (c) => compileComparison(c, db.dialect))
+    : { sql: '1 = 1', params: [] };
   const orderParams: SqlValue[] = [];
   const order = orderSql(q.orderBy, orderParams);
   const ids = await db.all<{ model_id: string }>(
@@ -134,7 +159,10 @@ export async function searchLoggedModels(db: SqlDriver, q: SearchLoggedModelsQue
     [...q.experimentIds, ...where.params, ...orderParams, q.maxResults + 1, offset],
   );
   const more = ids.length > q.maxResults;
-  const items = await loadLoggedModels(db, (more ? ids.slice(0, q.maxResults) : ids).map((r) => r.model_id));
+  const items = await loadLoggedModels(
+    db,
+    (more ? ids.slice(0, q.maxResults) : ids).map((r) => r.model_id),
+  );
   const next = more
     ? Buffer.from(JSON.stringify({ ...tokenState, offset: offset + q.maxResults })).toString('base64')
     : undefined;
