@@ -126,12 +126,13 @@ async function insertMetrics(q: Queryable, runPk: number, metrics: readonly Metr
     await q.run(sql, values);
   }
   const shapes = shapeOf(metrics);
-  for (const [key, shape] of shapes) {
-    // A point earlier than the stored latest, in step or in time, breaks the step/time agreement.
+  // A point earlier than the stored latest, in step or in time, breaks the step/time agreement.
+  // One statement for all keys of the batch (a new run's batch has nothing to update).
+  for (const part of chunks([...shapes], 100)) {
+    const conditions = part.map(() => '(key = ? AND (step > ? OR timestamp > ?))').join(' OR ');
     await q.run(
-      `UPDATE latest_metrics SET time_ordered = 0
-       WHERE run_pk = ? AND key = ? AND time_ordered = 1 AND (step > ? OR timestamp > ?)`,
-      [runPk, key, shape.minStep, shape.minTimestamp],
+      `UPDATE latest_metrics SET time_ordered = 0 WHERE run_pk = ? AND time_ordered = 1 AND (${conditions})`,
+      [runPk, ...part.flatMap(([key, shape]) => [key, shape.minStep, shape.minTimestamp])],
     );
   }
   for (const part of chunks([...shapes.values()], METRIC_CHUNK)) {
