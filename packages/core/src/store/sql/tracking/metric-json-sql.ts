@@ -17,14 +17,16 @@ export function metricJsonExpression(dialect: Dialect): string {
       || COALESCE(',"dataset_name":' || to_json(dataset_name)::text, '')
       || COALESCE(',"dataset_digest":' || to_json(dataset_digest)::text, '') || '}'`;
   }
+  // One test for the rare linked points keeps the common row to a few concatenations.
   return `'{"key":' || ? || ',"value":' || (CASE WHEN is_nan = 1 THEN '"NaN"'
         WHEN value = 9e999 THEN '"Infinity"' WHEN value = -9e999 THEN '"-Infinity"'
         ELSE value || '' END)
       || ',"timestamp":' || timestamp || ',"step":' || step
-      || (CASE WHEN model_id IS NULL THEN '' ELSE ',"model_id":' || json_quote(model_id) END)
-      || (CASE WHEN dataset_name IS NULL THEN '' ELSE ',"dataset_name":' || json_quote(dataset_name) END)
-      || (CASE WHEN dataset_digest IS NULL THEN '' ELSE ',"dataset_digest":' || json_quote(dataset_digest) END)
-      || '}'`;
+      || (CASE WHEN model_id IS NULL AND dataset_name IS NULL AND dataset_digest IS NULL THEN '}' ELSE
+           (CASE WHEN model_id IS NULL THEN '' ELSE ',"model_id":' || json_quote(model_id) END)
+        || (CASE WHEN dataset_name IS NULL THEN '' ELSE ',"dataset_name":' || json_quote(dataset_name) END)
+        || (CASE WHEN dataset_digest IS NULL THEN '' ELSE ',"dataset_digest":' || json_quote(dataset_digest) END)
+        || '}' END)`;
 }
 
 /** Concatenates a subquery's `j` column in its row order, comma-separated. */
