@@ -136,16 +136,8 @@ export const searchRuns = {
   order_by: f.string().list(),
   page_token: f.string(),
 };
-export const logMetric = {
-  ...runRef,
-  key: f.string().required(),
-  value: f.double().required(),
-  timestamp: f.int64().required(),
-  step: f.int64(),
-  model_id: f.string(),
-  dataset_name: f.string(),
-  dataset_digest: f.string(),
-};
+// The same fields as a log-batch metric, addressed by run_id or run_uuid.
+export const logMetric = { ...metricFields, ...runRef };
 export const logParam = { ...runRef, key: f.string().required(), value: f.string() };
 export const setTag = { ...runRef, key: f.string().required(), value: f.string() };
 export const deleteTag = { ...runRef, key: f.string().required() };

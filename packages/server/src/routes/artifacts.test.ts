@@ -12,6 +12,7 @@ import {
   openTrackingStore,
   type ArtifactRepository,
 } from '@loom/core';
+import { createTestBackend } from '@loom/core/testing';
 import { createApp } from '../app';
 
 const MiB = 1024 * 1024;
@@ -33,7 +34,12 @@ interface Fixture {
 async function setUp(artifacts: (proxyRoot: string) => ArtifactRepository | undefined): Promise<Fixture> {
   const dir = await mkdtemp(path.join(tmpdir(), 'loom-artifact-routes-'));
   const proxyRoot = path.join(dir, 'mlartifacts');
-  const config = { ...defaultServerConfig(dir), artifactsDestination: proxyRoot };
+  const backend = await createTestBackend(dir);
+  const config = {
+    ...defaultServerConfig(dir),
+    backendStoreUri: backend.uri,
+    artifactsDestination: proxyRoot,
+  };
   const store = await openTrackingStore(config.backendStoreUri, {
     defaultArtifactRoot: config.defaultArtifactRoot,
   });
@@ -52,6 +58,7 @@ async function setUp(artifacts: (proxyRoot: string) => ArtifactRepository | unde
     tracking,
     async close() {
       await store.close();
+      await backend.drop();
       await rm(dir, { recursive: true, force: true });
     },
     app,

@@ -2,6 +2,7 @@
 import { tracking as api } from '@loom/protocol';
 import { rpc } from '../rpc';
 import { presentDatasetSummary, presentExperiment } from '../presenters/tracking';
+import { keyValues, pageBody } from './wire';
 
 export const experimentRoutes = [
   rpc({
@@ -13,7 +14,7 @@ export const experimentRoutes = [
       experiment_id: await tracking.createExperiment({
         name: req.name,
         artifactLocation: req.artifact_location,
-        tags: req.tags.map((t) => ({ key: t.key ?? '', value: t.value ?? '' })),
+        tags: keyValues(req.tags),
       }),
     }),
   }),
@@ -48,10 +49,7 @@ export const experimentRoutes = [
         maxResults: req.max_results,
         pageToken: req.page_token,
       });
-      return {
-        ...(page.items.length > 0 ? { experiments: page.items.map(presentExperiment) } : {}),
-        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
-      };
+      return pageBody('experiments', page.items.map(presentExperiment), page.nextPageToken);
     },
   }),
   // MLflow 1.x `experiments/list`, still called by older clients (the mlflow npm package among them).
@@ -66,10 +64,7 @@ export const experimentRoutes = [
         maxResults: req.max_results,
         pageToken: req.page_token,
       });
-      return {
-        ...(page.items.length > 0 ? { experiments: page.items.map(presentExperiment) } : {}),
-        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
-      };
+      return pageBody('experiments', page.items.map(presentExperiment), page.nextPageToken);
     },
   }),
   rpc({

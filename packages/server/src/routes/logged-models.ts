@@ -1,12 +1,10 @@
 /** MLflow 3 logged-model endpoints, used by `mlflow.<flavor>.log_model` in 3.x clients. */
-import { tracking as api } from '@loom/protocol';
-import { f } from '@loom/protocol';
+import { f, tracking as api } from '@loom/protocol';
 import { rpc } from '../rpc';
 import { presentLoggedModel } from '../presenters/tracking';
+import { keyValues, pageBody } from './wire';
 
 const modelRef = { model_id: f.string().required() };
-const kv = (items: { key?: string | undefined; value?: string | undefined }[]) =>
-  items.map((t) => ({ key: t.key ?? '', value: t.value ?? '' }));
 
 export const loggedModelRoutes = [
   rpc({
@@ -21,8 +19,8 @@ export const loggedModelRoutes = [
           name: req.name,
           modelType: req.model_type,
           sourceRunId: req.source_run_id,
-          params: kv(req.params),
-          tags: kv(req.tags),
+          params: keyValues(req.params),
+          tags: keyValues(req.tags),
         }),
       ),
     }),
@@ -40,10 +38,7 @@ export const loggedModelRoutes = [
         orderBy: req.order_by.map((o) => ({ fieldName: o.field_name ?? '', ascending: o.ascending ?? true })),
         pageToken: req.page_token,
       });
-      return {
-        ...(page.items.length > 0 ? { models: page.items.map(presentLoggedModel) } : {}),
-        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
-      };
+      return pageBody('models', page.items.map(presentLoggedModel), page.nextPageToken);
     },
   }),
   rpc({
@@ -80,7 +75,7 @@ export const loggedModelRoutes = [
     path: '/logged-models/:model_id/tags',
     request: { ...api.setLoggedModelTags, ...modelRef },
     handle: async (req, { tracking }) => ({
-      model: presentLoggedModel(await tracking.setLoggedModelTags(req.model_id, kv(req.tags))),
+      model: presentLoggedModel(await tracking.setLoggedModelTags(req.model_id, keyValues(req.tags))),
     }),
   }),
   rpc({
@@ -99,7 +94,7 @@ export const loggedModelRoutes = [
     path: '/logged-models/:model_id/params',
     request: { ...api.logLoggedModelParams, ...modelRef },
     handle: async (req, { tracking }) => {
-      await tracking.logLoggedModelParams(req.model_id, kv(req.params));
+      await tracking.logLoggedModelParams(req.model_id, keyValues(req.params));
       return {};
     },
   }),

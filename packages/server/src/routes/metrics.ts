@@ -3,6 +3,7 @@ import { tracking as api } from '@loom/protocol';
 import { rpc } from '../rpc';
 import { presentMetricWithRunId } from '../presenters/tracking';
 import { runIdOf } from './run-id';
+import { pageJsonText } from './wire';
 
 export const metricRoutes = [
   rpc({
@@ -17,10 +18,9 @@ export const metricRoutes = [
         maxResults: req.max_results,
         pageToken: req.page_token,
       });
-      const parts: string[] = [];
-      if (page.count > 0) parts.push(`"metrics":[${page.metricsJson}]`);
-      if (page.nextPageToken) parts.push(`"next_page_token":${JSON.stringify(page.nextPageToken)}`);
-      return c.body(`{${parts.join(',')}}`, 200, { 'content-type': 'application/json' });
+      return c.body(pageJsonText('metrics', `[${page.metricsJson}]`, page.count, page.nextPageToken), 200, {
+        'content-type': 'application/json',
+      });
     },
   }),
   rpc({

@@ -4,6 +4,7 @@ import type { Metric } from '@loom/core';
 import { rpc } from '../rpc';
 import { presentRun, presentRunInfo } from '../presenters/tracking';
 import { runIdOf } from './run-id';
+import { keyValues, pageJsonText } from './wire';
 
 type WireMetric = {
   key: string;
@@ -40,7 +41,7 @@ export const runRoutes = [
           userId: req.user_id,
           runName: req.run_name,
           startTime: req.start_time,
-          tags: req.tags.map((t) => ({ key: t.key ?? '', value: t.value ?? '' })),
+          tags: keyValues(req.tags),
         }),
       ),
     }),
@@ -101,10 +102,9 @@ export const runRoutes = [
         maxResults: req.max_results,
         pageToken: req.page_token,
       });
-      const parts: string[] = [];
-      if (page.count > 0) parts.push(`"runs":${page.runsJson}`);
-      if (page.nextPageToken) parts.push(`"next_page_token":${JSON.stringify(page.nextPageToken)}`);
-      return c.body(`{${parts.join(',')}}`, 200, { 'content-type': 'application/json' });
+      return c.body(pageJsonText('runs', page.runsJson, page.count, page.nextPageToken), 200, {
+        'content-type': 'application/json',
+      });
     },
   }),
   rpc({
@@ -184,7 +184,7 @@ export const runRoutes = [
             schema: d.dataset.schema,
             profile: d.dataset.profile,
           },
-          tags: d.tags.map((t) => ({ key: t.key ?? '', value: t.value ?? '' })),
+          tags: keyValues(d.tags),
         })),
         req.models.map((m) => m.model_id ?? '').filter(Boolean),
       );
