@@ -58,6 +58,40 @@ describe('metrics/get-history', () => {
     expect(bad.body.error_code).toBe('INVALID_PARAMETER_VALUE');
   });
 
+  it('pages a key-ordered series by keyset and still honours plain offset tokens', async () => {
+    const id = await runWithHistory(2500);
+    const steps: number[] = [];
+    let token: string | undefined;
+    do {
+      const res = await t.get('/metrics/get-history', {
+        run_id: id,
+        metric_key: 'loss',
+        max_results: 1000,
+        page_token: token,
+      });
+      expect(res.status).toBe(200);
+      steps.push(...res.body.metrics.map((m: { step: number }) => m.step));
+      token = res.body.next_page_token;
+      if (token) expect(JSON.parse(Buffer.from(token, 'base64').toString()).after).toHaveLength(4);
+    } while (token);
+    expect(steps).toEqual([...Array(2500).keys()]);
+    const mlflowStyle = Buffer.from('{"offset": 2000}').toString('base64');
+    const tail = await t.get('/metrics/get-history', {
+      run_id: id,
+      metric_key: 'loss',
+      max_results: 1000,
+      page_token: mlflowStyle,
+    });
+    expect(tail.body.metrics.map((m: { step: number }) => m.step)).toEqual(
+      Array.from({ length: 500 }, (_, i) => 2000 + i),
+    );
+    expect(tail.body.next_page_token).toBeUndefined();
+    const forged = Buffer.from('{"offset": 5, "after": ["x"]}').toString('base64');
+    expect(
+      (await t.get('/metrics/get-history', { run_id: id, metric_key: 'loss', page_token: forged })).status,
+    ).toBe(400);
+  });
+
   it('answers an unknown key with an empty list and an unknown run with 404', async () => {
     const id = await runWithHistory(3);
     expect((await t.get('/metrics/get-history', { run_id: id, metric_key: 'nope' })).body).toEqual({});

@@ -2,7 +2,13 @@
 export type { Comparison, FilterNode, FilterValue, Identifier, Operator } from './filter-ast';
 export { parseFilter } from './filter-parser';
 export { parseOrderBy, type OrderBy } from './order-by';
-export { decodePageToken, encodePageToken } from './page-token';
+export {
+  decodeCursorToken,
+  decodePageToken,
+  encodeCursorToken,
+  encodePageToken,
+  type Cursor,
+} from './page-token';
 export { compileRunSearch, type RunSearchInput } from './run-search-sql';
 export { compileExperimentSearch, type ExperimentSearchInput } from './experiment-search-sql';
 export type { Fragment } from './sql-fragment';

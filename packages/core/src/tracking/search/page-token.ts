@@ -33,3 +33,31 @@ export function decodePageToken(token: string | undefined): number {
   }
   return value;
 }
+
+/** A row's position in key order, carried in a token so the next page starts with an index seek. */
+export type Cursor = number[];
+
+/** A page token that also carries the key of the last row served (keyset paging). */
+export function encodeCursorToken(offset: number, after: Cursor): string {
+  return Buffer.from(JSON.stringify({ offset, after }), 'utf8').toString('base64');
+}
+
+/** The offset of a token and, when it carries one, the key of the last row served before it. */
+export function decodeCursorToken(
+  token: string | undefined,
+  width: number,
+): { offset: number; after?: Cursor } {
+  const offset = decodePageToken(token);
+  if (!token) return { offset };
+  const after = (JSON.parse(Buffer.from(token.trim(), 'base64').toString('utf8')) as { after?: unknown })
+    .after;
+  if (after === undefined) return { offset };
+  if (
+    !Array.isArray(after) ||
+    after.length !== width ||
+    !after.every((x) => typeof x === 'number' && Number.isFinite(x))
+  ) {
+    throw invalidParameter('Invalid page token, bad cursor');
+  }
+  return { offset, after: after as number[] };
+}

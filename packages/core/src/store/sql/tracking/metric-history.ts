@@ -1,7 +1,12 @@
 /** Reads of metric history: paged history, bulk history for many runs, and step-sampled intervals. */
 import { notFound } from '@loom/protocol';
 import type { MetricWithRunId } from '../../../tracking/entities';
-import { decodePageToken, encodePageToken } from '../../../tracking/search';
+import {
+  decodeCursorToken,
+  decodePageToken,
+  encodeCursorToken,
+  encodePageToken,
+} from '../../../tracking/search';
 import type {
   BulkIntervalQuery,
   MetricHistoryJson,
@@ -18,9 +23,14 @@ const HISTORY_ORDER = 'ORDER BY timestamp, step, value';
 // it is also MLflow's (timestamp, step, value) order, and SQLite reads it without sorting.
 const KEY_ORDER = 'ORDER BY step, timestamp, is_nan, value';
 
+const KEY_COLUMNS = 'step, timestamp, is_nan, value';
+const AFTER = `AND (${KEY_COLUMNS}) > (?, ?, ?, ?)`;
+
 /**
  * A metric's history in MLflow's order (timestamp, step, value) as MLflow `Metric` JSON, paged when
- * `maxResults` is set. The text is built by the database (metric-json-sql.ts).
+ * `maxResults` is set. The text is built by the database (metric-json-sql.ts). A series read in key
+ * order pages by keyset: the token carries the last row's key, so page N costs what page 1 does
+ * (MLflow's Python client reads every history 25,000 points at a time).
  */
 export async function getMetricHistoryJson(
   q: Queryable,
@@ -32,26 +42,37 @@ export async function getMetricHistoryJson(
     'SELECT time_ordered FROM latest_metrics WHERE run_pk = ? AND key = ?',
     [run.run_pk, query.metricKey],
   );
-  const offset = query.pageToken ? decodePageToken(query.pageToken) : 0;
+  const { offset, after } = decodeCursorToken(query.pageToken, 4);
   if (!series) return { metricsJson: '', count: 0 };
-  const order = num(series.time_ordered) ? KEY_ORDER : HISTORY_ORDER;
+  const keyOrdered = num(series.time_ordered) === 1;
+  const order = keyOrdered ? KEY_ORDER : HISTORY_ORDER;
   const limit = query.maxResults && query.maxResults > 0 ? query.maxResults : undefined;
-  const where = 'FROM metrics WHERE run_pk = ? AND key = ?';
+  // Seek past the cursor when the token has one and the series is read in key order; else skip rows.
+  const seek = keyOrdered && after !== undefined;
+  const where = `FROM metrics WHERE run_pk = ? AND key = ? ${seek ? AFTER : ''}`;
+  const whereParams: SqlValue[] = [run.run_pk, query.metricKey, ...(seek ? after : [])];
+  const skip = seek ? 0 : offset;
   const row = await q.get<{ body: string | null; n: number | string }>(
     `SELECT ${jsonListAggregate(dialect)} AS body, COUNT(*) AS n FROM (
        SELECT ${metricJsonExpression(dialect)} AS j ${where} ${order} LIMIT ? OFFSET ?) page`,
-    [JSON.stringify(query.metricKey), run.run_pk, query.metricKey, limit ?? Number.MAX_SAFE_INTEGER, offset],
+    [JSON.stringify(query.metricKey), ...whereParams, limit ?? Number.MAX_SAFE_INTEGER, skip],
   );
+  const count = num(row?.n ?? 0);
   let nextPageToken: string | undefined;
-  if (limit !== undefined) {
-    const more = await q.get(`SELECT 1 ${where} ${order} LIMIT 1 OFFSET ?`, [
-      run.run_pk,
-      query.metricKey,
-      offset + limit,
-    ]);
-    if (more) nextPageToken = encodePageToken(offset + limit);
+  if (limit !== undefined && count === limit) {
+    // The key of this page's last row, and whether any row follows it.
+    const last = await q.values<[number | string, number | string, number | string, number]>(
+      `SELECT ${KEY_COLUMNS} ${where} ${order} LIMIT 2 OFFSET ?`,
+      [...whereParams, skip + limit - 1],
+    );
+    if (last.length === 2) {
+      const [step, timestamp, isNan, value] = last[0]!;
+      nextPageToken = keyOrdered
+        ? encodeCursorToken(offset + limit, [num(step), num(timestamp), num(isNan), value])
+        : encodePageToken(offset + limit);
+    }
   }
-  return { metricsJson: row?.body ?? '', count: num(row?.n ?? 0), nextPageToken };
+  return { metricsJson: row?.body ?? '', count, nextPageToken };
 }
 
 async function runPks(q: Queryable, runIds: readonly string[]): Promise<Map<number, string>> {
