@@ -1,12 +1,7 @@
 /** Reads of metric history: paged history, bulk history for many runs, and step-sampled intervals. */
 import { notFound } from '@loom/protocol';
 import type { MetricWithRunId } from '../../../tracking/entities';
-import {
-  decodeCursorToken,
-  decodePageToken,
-  encodeCursorToken,
-  encodePageToken,
-} from '../../../tracking/search';
+import { decodeCursorToken, encodeCursorToken, encodePageToken } from '../../../tracking/search';
 import type {
   BulkIntervalQuery,
   MetricHistoryJson,
