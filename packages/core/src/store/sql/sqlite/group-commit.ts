@@ -21,6 +21,8 @@ const MAX_GROUP = 64;
 export class GroupCommitter {
   private queue: Pending[] = [];
   private running: Promise<void> | undefined;
+  /** Commits made and transactions they carried (transactions / commits = mean group size). */
+  readonly stats = { commits: 0, transactions: 0 };
 
   constructor(
     private readonly db: Database.Database,
@@ -46,6 +48,8 @@ export class GroupCommitter {
       while (this.queue.length > 0) {
         const group = this.queue.splice(0, MAX_GROUP);
         const outcomes = await this.runGroup(group);
+        this.stats.commits++;
+        this.stats.transactions += group.length;
         group.forEach((p, i) => {
           const o = outcomes[i]!;
           if (o.ok) p.resolve(o.value);

@@ -19,6 +19,7 @@ afterEach(async () => {
 describe('SqliteDriver', () => {
   it('commits transactions that arrive together as one group, rolling back only the failing one', async () => {
     await db.run("INSERT INTO t VALUES ('taken', 0)");
+    const before = db.commitStats;
     const results = await Promise.allSettled([
       db.transaction(async (tx) => {
         await tx.run("INSERT INTO t VALUES ('a', 1)");
@@ -38,6 +39,9 @@ describe('SqliteDriver', () => {
       }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    // All four shared one commit.
+    expect(db.commitStats.commits - before.commits).toBe(1);
+    expect(db.commitStats.transactions - before.transactions).toBe(4);
     expect((results[0] as PromiseFulfilledResult<string>).value).toBe('a');
     expect((results[2] as PromiseRejectedResult).reason.message).toBe('application error');
     const rows = await db.all<{ k: string }>('SELECT k FROM t ORDER BY k');

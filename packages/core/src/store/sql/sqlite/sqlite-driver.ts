@@ -104,6 +104,11 @@ export class SqliteDriver implements SqlDriver {
     });
   }
 
+  /** How many commits the writer made and how many transactions they carried. */
+  get commitStats(): { commits: number; transactions: number } {
+    return { ...this.commits.stats };
+  }
+
   /** Runs SQLite's own consistency check; `ok` when the file is sound. */
   integrityCheck(): string {
     return String(this.writer.db.pragma('integrity_check', { simple: true }));
