@@ -70,6 +70,18 @@ describe('loom server', () => {
     expect(out.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses an unreachable PostgreSQL with one line that hides the password', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const uri = 'postgresql+psycopg2://loom:secret@127.0.0.1:1/mlflow';
+    const out = await runCli(['server', '--backend-store-uri', uri, '--port', String(port)], dir);
+    expect(out.code).toBe(1);
+    const lines = errorLines(out.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^loom: Cannot connect to PostgreSQL at '.*loom:\*\*\*@127\.0\.0\.1:1\/mlflow'/);
+    expect(out.stderr).not.toContain('secret');
+  });
+
   it('refuses a SQLite file it cannot open with one line', async () => {
     const dir = tempDir();
     const port = await freePort();

@@ -5,6 +5,7 @@ import type { AppDeps } from './deps';
 import { mountRpc } from './rpc';
 import { trackingRoutes } from './routes/tracking-routes';
 import { mountArtifactRoutes } from './routes/artifacts';
+import { mountUiRoutes } from './routes/ui';
 import { LOOM_VERSION, MLFLOW_COMPAT_VERSION } from './version';
 
 /** Builds the Loom HTTP app around already-opened services. */
@@ -28,6 +29,8 @@ export function createApp(deps: AppDeps): Hono {
     mountRpc(app, trackingRoutes, deps);
   }
   mountArtifactRoutes(app, deps);
+  // Last: the API and /health keep priority over the UI's catch-all.
+  if (deps.uiDir) mountUiRoutes(app, deps.uiDir);
 
   app.onError(onError);
   app.notFound(onNotFound);

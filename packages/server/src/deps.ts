@@ -6,4 +6,6 @@ export interface AppDeps {
   /** The proxied artifact store (`--artifacts-destination`); absent with `--no-serve-artifacts`. */
   artifacts: ArtifactRepository | undefined;
   config: ServerConfig;
+  /** The built web UI to serve at `/` (a `vite build` output folder); none when absent. */
+  uiDir?: string | undefined;
 }

@@ -10,6 +10,7 @@ import {
   type TrackingStore,
 } from '@loom/core';
 import { createApp } from './app';
+import { DEFAULT_UI_DIR } from './routes/ui';
 
 export interface RunningServer {
   /** The bound port (useful with port 0). */
@@ -41,8 +42,14 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-/** Opens the store named by `config`, serves the app, and resolves once it is listening. */
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+/**
+ * Opens the store named by `config`, serves the app (and the built UI in `uiDir`, by default
+ * `packages/ui/dist` when it exists), and resolves once it is listening.
+ */
+export async function startServer(
+  config: ServerConfig,
+  options: { uiDir?: string | undefined } = {},
+): Promise<RunningServer> {
   const store: TrackingStore = await openTrackingStore(config.backendStoreUri, {
     defaultArtifactRoot: config.defaultArtifactRoot,
   });
@@ -51,7 +58,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     mkdirSync(config.artifactsDestination, { recursive: true });
     artifacts = new LocalArtifactRepository(config.artifactsDestination);
   }
-  const app = createApp({ tracking: new TrackingService(store), artifacts, config });
+  const app = createApp({
+    tracking: new TrackingService(store),
+    artifacts,
+    config,
+    uiDir: options.uiDir ?? DEFAULT_UI_DIR,
+  });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
   // Long uploads and downloads must not be cut off by Node's default request timeout.
   server.requestTimeout = 0;

@@ -1,5 +1,6 @@
 /** `loom server` / `loom ui`: the tracking server with MLflow's flags. */
 import { Command, Option } from 'commander';
+import { redactStoreUri } from '@loom/core';
 import { startServer } from '@loom/server';
 import { toServerConfig, type ServerFlags } from './server-options';
 
@@ -10,7 +11,7 @@ export function serverCommand(name: string, description: string): Command {
     .helpOption('--help', 'display help for command')
     .option(
       '--backend-store-uri <uri>',
-      'where runs are stored: sqlite:///path.db (default sqlite:///mlflow.db)',
+      'where runs are stored: sqlite:///path.db (default sqlite:///mlflow.db) or postgresql://user:pass@host:5432/db',
     )
     .option(
       '--default-artifact-root <uri>',
@@ -33,7 +34,9 @@ export function serverCommand(name: string, description: string): Command {
         );
       }
       const server = await startServer(config);
-      console.log(`Loom tracking server listening at ${server.url} (store ${config.backendStoreUri})`);
+      console.log(
+        `Loom tracking server listening at ${server.url} (store ${redactStoreUri(config.backendStoreUri)})`,
+      );
       const stop = (signal: string) => {
         console.log(`loom: ${signal} received, finishing in-flight requests...`);
         void server.close().then(() => process.exit(0));

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LoomError } from '@loom/protocol';
+import { PostgresDriver, type PostgresOptions } from './sql/postgres/pg-driver';
 import { SqliteDriver, type SqliteOptions } from './sql/sqlite/sqlite-driver';
 import { SqlTrackingStore } from './sql/tracking/sql-tracking-store';
 
@@ -28,6 +29,53 @@ export interface OpenStoreOptions {
   defaultArtifactRoot: string;
   cwd?: string;
   sqlite?: SqliteOptions;
+  postgres?: PostgresOptions;
+}
+
+const POSTGRES_URI = /^postgres(?:ql)?(?:\+[\w-]+)?:\/\//;
+
+/** A `postgresql://`, `postgres://` or `postgresql+driver://` URI as node-postgres reads it. */
+export function postgresConnectionString(uri: string): string {
+  return uri.replace(POSTGRES_URI, 'postgresql://');
+}
+
+/** A store URI without its password, for messages and logs. */
+export function redactStoreUri(uri: string): string {
+  return uri.replace(/^([a-zA-Z][\w+.-]*:\/\/[^:/@]*):[^@/]*@/, '$1:***@');
+}
+
+async function openPostgres(uri: string, options: OpenStoreOptions): Promise<SqlTrackingStore> {
+  let driver: PostgresDriver;
+  try {
+    driver = new PostgresDriver(postgresConnectionString(uri), options.postgres);
+  } catch (err) {
+    throw new LoomError(
+      'INVALID_PARAMETER_VALUE',
+      `Invalid PostgreSQL URI '${redactStoreUri(uri)}': ${message(err)}`,
+    );
+  }
+  try {
+    await driver.ping();
+  } catch (err) {
+    await driver.close().catch(() => undefined);
+    throw new LoomError(
+      'INVALID_PARAMETER_VALUE',
+      `Cannot connect to PostgreSQL at '${redactStoreUri(uri)}': ${message(err)}`,
+    );
+  }
+  try {
+    return await SqlTrackingStore.open(driver, { defaultArtifactRoot: options.defaultArtifactRoot });
+  } catch (err) {
+    await driver.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** An error's message on one line (AggregateError from a multi-address connect has none of its own). */
+function message(err: unknown): string {
+  const e = err as { message?: string; errors?: { message?: string }[] };
+  const text = e.message || e.errors?.map((x) => x.message).join('; ') || String(err);
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** Opens (creating and migrating as needed) the store at `uri`. */
@@ -47,14 +95,9 @@ export async function openTrackingStore(uri: string, options: OpenStoreOptions):
     }
     return SqlTrackingStore.open(driver, { defaultArtifactRoot: options.defaultArtifactRoot });
   }
-  if (/^postgres(ql)?(\+\w+)?:\/\//.test(uri)) {
-    throw new LoomError(
-      'INVALID_PARAMETER_VALUE',
-      `PostgreSQL backend stores are not supported yet: '${uri}'.`,
-    );
-  }
+  if (POSTGRES_URI.test(uri)) return openPostgres(uri, options);
   throw new LoomError(
     'INVALID_PARAMETER_VALUE',
-    `Unsupported backend store URI '${uri}'. Use sqlite:///path/to/file.db.`,
+    `Unsupported backend store URI '${uri}'. Use sqlite:///path/to/file.db or postgresql://user:password@host:5432/db.`,
   );
 }

@@ -1,4 +1,7 @@
-/** An in-process Loom app on a temp SQLite file and artifact folder, for HTTP tests. */
+/**
+ * An in-process Loom app on a fresh store and a temp artifact folder, for HTTP tests: a SQLite file,
+ * or a PostgreSQL schema in the vitest `postgres` project (LOOM_TEST_BACKEND=postgres).
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +13,7 @@ import {
   type ServerConfig,
   type TrackingStore,
 } from '@loom/core';
+import { createTestBackend } from '@loom/core/testing';
 import { createApp } from '../app';
 
 export interface TestApp {
@@ -45,8 +49,9 @@ function toQuery(query: Record<string, unknown>): string {
 /** Opens a fresh store in a temp folder and builds the app around it. */
 export async function createTestApp(overrides: Partial<ServerConfig> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'loom-test-'));
+  const backend = await createTestBackend(dir);
   const config: ServerConfig = {
-    backendStoreUri: `sqlite:///${join(dir, 'mlflow.db')}`,
+    backendStoreUri: backend.uri,
     defaultArtifactRoot: 'mlflow-artifacts:/',
     artifactsDestination: join(dir, 'mlartifacts'),
     serveArtifacts: true,
@@ -92,6 +97,7 @@ export async function createTestApp(overrides: Partial<ServerConfig> = {}): Prom
     get: (path, query) => call('GET', `/api/2.0/mlflow${path}`, query ?? {}),
     async close() {
       await store.close();
+      await backend.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 import { type LoomError, type ViewType } from '@loom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileExperimentSearch, type ExperimentSearchInput } from './experiment-search-sql';
-import { openTestDb, type TestDb } from './sqlite-test-db';
+import { openTestDb, type TestDb } from './test-db';
 
 let t: TestDb;
 
@@ -40,7 +40,7 @@ async function search(overrides: Partial<ExperimentSearchInput> = {}): Promise<n
     offset: 0,
     ...overrides,
   };
-  const { sql, params } = compileExperimentSearch(input, 'sqlite');
+  const { sql, params } = compileExperimentSearch(input, t.db.dialect);
   return (await t.db.all<{ experiment_id: number }>(sql, params)).map((r) => r.experiment_id);
 }
 

@@ -29,7 +29,14 @@ describe('stringComparison', () => {
       sql: 'LOWER(c) LIKE LOWER(?)',
       params: ['a%'],
     });
-    expect(stringComparison('c', 'ILIKE', 'a%', 'postgres')).toEqual({ sql: 'c ILIKE ?', params: ['a%'] });
+    expect(stringComparison('c', 'ILIKE', 'a%', 'postgres')).toEqual({
+      sql: "c ILIKE ? ESCAPE ''",
+      params: ['a%'],
+    });
+    expect(stringComparison('c', 'LIKE', 'a%', 'postgres')).toEqual({
+      sql: "c LIKE ? ESCAPE ''",
+      params: ['a%'],
+    });
     expect(stringComparison('c', 'LIKE', 'a%', 'sqlite')).toEqual({ sql: 'c LIKE ?', params: ['a%'] });
     expect(stringComparison('c', 'NOT IN', ['a', 'b'], 'postgres')).toEqual({
       sql: 'c NOT IN (?, ?)',

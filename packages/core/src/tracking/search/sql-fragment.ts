@@ -40,9 +40,13 @@ export function stringComparison(
     const not = op === 'NOT IN' ? 'NOT ' : '';
     return { sql: `${column} ${not}IN ${placeholders(value.length)}`, params: [...value] };
   }
-  if (op === 'ILIKE') {
-    // SQLite has no ILIKE, and its LIKE is case-sensitive here (PRAGMA case_sensitive_like).
-    const sql = dialect === 'postgres' ? `${column} ILIKE ?` : `LOWER(${column}) LIKE LOWER(?)`;
+  if (op === 'LIKE' || op === 'ILIKE') {
+    // SQLite has no ILIKE, and its LIKE is case-sensitive here (PRAGMA case_sensitive_like). Its LIKE
+    // has no escape character; PostgreSQL's treats `\` as one unless told `ESCAPE ''`, so a backslash
+    // in a pattern is a plain character on both. (Text columns are COLLATE "C" on PostgreSQL, so
+    // ILIKE folds ASCII letters only, as SQLite's LOWER does.)
+    if (dialect === 'postgres') return { sql: `${column} ${op} ? ESCAPE ''`, params: [value] };
+    const sql = op === 'ILIKE' ? `LOWER(${column}) LIKE LOWER(?)` : `${column} LIKE ?`;
     return { sql, params: [value] };
   }
   return { sql: `${column} ${op} ?`, params: [value] };

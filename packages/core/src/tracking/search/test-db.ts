@@ -1,13 +1,19 @@
-/** Test helper: a migrated SQLite database in a temp dir, filled with plain SQL, removed afterwards. */
+/**
+ * Test helper: a migrated, empty database on the backend of this test run (a SQLite file in a temp
+ * dir, or a PostgreSQL schema: see testing/test-backend.ts), filled with plain SQL, removed afterwards.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SqlValue } from '../../store/sql/driver';
+import type { SqlDriver, SqlValue } from '../../store/sql/driver';
 import { migrate } from '../../store/sql/migrate';
+import { postgresConnectionString } from '../../store/open-tracking-store';
+import { PostgresDriver } from '../../store/sql/postgres/pg-driver';
 import { SqliteDriver } from '../../store/sql/sqlite/sqlite-driver';
+import { createTestBackend } from '../../testing/test-backend';
 
 export interface TestDb {
-  db: SqliteDriver;
+  db: SqlDriver;
   /** Inserts rows: `insert('runs', { run_id: 'a', … }, …)`. */
   insert(table: string, ...rows: Record<string, SqlValue>[]): Promise<void>;
   close(): Promise<void>;
@@ -16,7 +22,11 @@ export interface TestDb {
 /** Opens a fresh migrated database. */
 export async function openTestDb(): Promise<TestDb> {
   const dir = mkdtempSync(join(tmpdir(), 'loom-search-'));
-  const db = new SqliteDriver(join(dir, 'loom.db'));
+  const backend = await createTestBackend(dir);
+  const db: SqlDriver =
+    backend.name === 'postgres'
+      ? new PostgresDriver(postgresConnectionString(backend.uri), { poolSize: 2 })
+      : new SqliteDriver(join(dir, 'mlflow.db'));
   await migrate(db);
   return {
     db,
@@ -31,6 +41,7 @@ export async function openTestDb(): Promise<TestDb> {
     },
     async close() {
       await db.close();
+      await backend.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

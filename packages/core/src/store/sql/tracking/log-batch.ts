@@ -135,7 +135,10 @@ async function insertMetrics(q: Queryable, runPk: number, metrics: readonly Metr
       [runPk, ...part.flatMap(([key, shape]) => [key, shape.minStep, shape.minTimestamp])],
     );
   }
-  for (const part of chunks([...shapes.values()], METRIC_CHUNK)) {
+  // Rows locked in key order: two batches of one run upserting the same keys wait for each other
+  // instead of deadlocking (PostgreSQL).
+  const latest = [...shapes.values()].sort((a, b) => (a.latest.key < b.latest.key ? -1 : 1));
+  for (const part of chunks(latest, METRIC_CHUNK)) {
     const sql = cached('latest', part.length, () => {
       const row = placeholders(METRIC_WIDTH + 1);
       return `INSERT INTO latest_metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest, time_ordered)

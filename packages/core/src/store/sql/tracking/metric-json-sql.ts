@@ -29,7 +29,11 @@ export function metricJsonExpression(dialect: Dialect): string {
         || '}' END)`;
 }
 
-/** Concatenates a subquery's `j` column in its row order, comma-separated. */
+/**
+ * Concatenates a subquery's `j` column in its row order, comma-separated. PostgreSQL keeps the order
+ * of a sorted subquery feeding a plain aggregate (its documented "usually works" case; checked by the
+ * history tests on both backends), which spares sorting the page a second time.
+ */
 export function jsonListAggregate(dialect: Dialect): string {
   return dialect === 'postgres' ? `string_agg(j, ',')` : `group_concat(j, ',')`;
 }

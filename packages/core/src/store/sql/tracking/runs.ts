@@ -239,7 +239,8 @@ const kv = (rows: KeyValueRow[] | undefined): KeyValue[] =>
 
 /**
  * Loads whole runs by internal key, in the order given: one set query per table, rows read as
- * arrays (a page of 1000 runs is ~5,000 metric, param and tag rows each).
+ * arrays (a page of 1000 runs is ~5,000 metric, param and tag rows each). Lists come in key order:
+ * SQLite reads it from the primary key without sorting; PostgreSQL heap order is arbitrary.
  */
 export async function loadRuns(q: Queryable, pks: readonly number[]): Promise<Run[]> {
   if (pks.length === 0) return [];
@@ -256,16 +257,19 @@ export async function loadRuns(q: Queryable, pks: readonly number[]): Promise<Ru
     infos.push(...(await q.all<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_pk IN ${inList}`, part)));
     params.push(
       ...(await q.values<KeyValueRow>(
-        `SELECT run_pk, key, value FROM params WHERE run_pk IN ${inList}`,
+        `SELECT run_pk, key, value FROM params WHERE run_pk IN ${inList} ORDER BY run_pk, key`,
         part,
       )),
     );
     tags.push(
-      ...(await q.values<KeyValueRow>(`SELECT run_pk, key, value FROM tags WHERE run_pk IN ${inList}`, part)),
+      ...(await q.values<KeyValueRow>(
+        `SELECT run_pk, key, value FROM tags WHERE run_pk IN ${inList} ORDER BY run_pk, key`,
+        part,
+      )),
     );
     metrics.push(
       ...(await q.values<LatestRow>(
-        `SELECT run_pk, ${METRIC_COLUMNS} FROM latest_metrics WHERE run_pk IN ${inList}`,
+        `SELECT run_pk, ${METRIC_COLUMNS} FROM latest_metrics WHERE run_pk IN ${inList} ORDER BY run_pk, key`,
         part,
       )),
     );
@@ -279,20 +283,20 @@ export async function loadRuns(q: Queryable, pks: readonly number[]): Promise<Ru
     if (partInputs.length > 0) {
       inputTags.push(
         ...(await q.values<[number | string, string, string, number | string]>(
-          `SELECT run_pk, key, value, dataset_pk FROM input_tags WHERE run_pk IN ${inList}`,
+          `SELECT run_pk, key, value, dataset_pk FROM input_tags WHERE run_pk IN ${inList} ORDER BY run_pk, dataset_pk, key`,
           part,
         )),
       );
     }
     modelInputs.push(
       ...(await q.values<[number | string, string]>(
-        `SELECT run_pk, model_id FROM run_model_inputs WHERE run_pk IN ${inList}`,
+        `SELECT run_pk, model_id FROM run_model_inputs WHERE run_pk IN ${inList} ORDER BY run_pk, model_id`,
         part,
       )),
     );
     modelOutputs.push(
       ...(await q.values<[number | string, string, number | string]>(
-        `SELECT run_pk, model_id, step FROM run_model_outputs WHERE run_pk IN ${inList}`,
+        `SELECT run_pk, model_id, step FROM run_model_outputs WHERE run_pk IN ${inList} ORDER BY run_pk, model_id`,
         part,
       )),
     );

@@ -1,0 +1,106 @@
+/** Seeds an experiment over the REST API, as an MLflow client would, for the browser journeys. */
+import { createClient } from '@loom/client';
+
+export interface SeededRun {
+  runId: string;
+  name: string;
+  optimizer: 'adam' | 'sgd';
+  lr: string;
+  finalLoss: number;
+}
+
+export interface Seeded {
+  experimentId: string;
+  experimentName: string;
+  runs: SeededRun[];
+}
+
+async function post(url: string, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${url}/api/2.0/mlflow${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** `runCount` runs with params, 50-step loss/accuracy histories, tags and one artifact on the first. */
+export async function seedExperiment(url: string, name: string, runCount = 24): Promise<Seeded> {
+  const loom = createClient({ baseUrl: url });
+  await loom.createExperiment({ name: 'e2e-other' });
+  const experimentId = await loom.createExperiment({ name });
+  const runs: SeededRun[] = [];
+  const start = Date.now() - runCount * 60_000;
+  for (let i = 0; i < runCount; i++) {
+    const optimizer = i % 2 === 0 ? 'adam' : 'sgd';
+    const lr = String([0.1, 0.03, 0.01, 0.003][i % 4]);
+    const runName = `trial-${String(i).padStart(2, '0')}`;
+    const { run } = (await post(url, '/runs/create', {
+      experiment_id: experimentId,
+      run_name: runName,
+      user_id: i % 3 === 0 ? 'ada' : 'grace',
+      start_time: start + i * 60_000,
+      tags: [{ key: 'team', value: i % 2 ? 'vision' : 'nlp' }],
+    })) as { run: { info: { run_id: string } } };
+    // Each run converges to its own floor, so ordering by the final loss is unambiguous.
+    const floor = 0.05 + ((i * 7) % runCount) / (runCount * 2);
+    const loss = (step: number) => floor + 2 * Math.exp(-step / (6 + (i % 5)));
+    const metrics = [];
+    for (let step = 0; step < 50; step++) {
+      metrics.push({ key: 'loss', value: loss(step), timestamp: start + i * 60_000 + step * 1000, step });
+      metrics.push({
+        key: 'accuracy',
+        value: 1 - loss(step) / 2.2,
+        timestamp: start + i * 60_000 + step * 1000,
+        step,
+      });
+    }
+    await post(url, '/runs/log-batch', {
+      run_id: run.info.run_id,
+      params: [
+        { key: 'lr', value: lr },
+        { key: 'optimizer', value: optimizer },
+        { key: 'batch_size', value: String(32 << (i % 3)) },
+      ],
+      metrics,
+    });
+    await post(url, '/runs/update', {
+      run_id: run.info.run_id,
+      status: i === runCount - 1 ? 'RUNNING' : i === 3 ? 'FAILED' : 'FINISHED',
+      ...(i === runCount - 1 ? {} : { end_time: start + i * 60_000 + 50_000 + i * 1000 }),
+    });
+    runs.push({ runId: run.info.run_id, name: runName, optimizer, lr, finalLoss: loss(49) });
+  }
+  const first = runs[0]!;
+  const put = await fetch(
+    `${url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${first.runId}/artifacts/model/MLmodel`,
+    { method: 'PUT', body: 'flavors:\n  python_function: {}\n' },
+  );
+  if (!put.ok) throw new Error(`artifact upload answered ${put.status}`);
+  return { experimentId, experimentName: name, runs };
+}
+
+/** `count` small runs (one param, one metric `score`) logged 16 at a time, for paging through. */
+export async function seedManyRuns(url: string, name: string, count: number): Promise<string> {
+  const loom = createClient({ baseUrl: url });
+  const experimentId = await loom.createExperiment({ name });
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const { run } = (await post(url, '/runs/create', {
+        experiment_id: experimentId,
+        run_name: `bulk-${String(i).padStart(4, '0')}`,
+        start_time: 1_700_000_000_000 + i * 1000,
+      })) as { run: { info: { run_id: string } } };
+      await post(url, '/runs/log-batch', {
+        run_id: run.info.run_id,
+        params: [{ key: 'i', value: String(i) }],
+        metrics: [{ key: 'score', value: (i * 37) % count, timestamp: 1, step: 0 }],
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return experimentId;
+}

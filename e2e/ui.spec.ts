@@ -1,0 +1,272 @@
+/**
+ * Browser journeys through the web UI: the real `loom server` CLI serving the built UI, driven in
+ * Debian's Chromium. Each journey leaves test-results/<journey>.png behind when it fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, startCliServer, type CliServer } from '../test/support/cli-server';
+import { hasChromium, launchBrowser, screenshot, type Browser } from './browser';
+import { seedExperiment, seedManyRuns, type Seeded } from './seed';
+
+// Generous: in `npm test` the browser shares two cores with every other suite.
+const JOURNEY_TIMEOUT_MS = 60_000;
+const SETUP_TIMEOUT_MS = 180_000;
+const keepPages = process.env.LOOM_E2E_SCREENSHOTS === '1';
+const needsBrowser = hasChromium() || process.env.CI === 'true';
+if (!needsBrowser)
+  console.log('skipped: e2e/ui.spec.ts needs /usr/bin/chromium (apt-get install -y chromium)');
+
+let server: CliServer;
+let browser: Browser;
+let page: Page;
+let seeded: Seeded;
+let bulkExperimentId: string;
+/** More than two pages of the runs table (300 runs a page). */
+const BULK_RUNS = 700;
+
+/** A test that screenshots the page when it fails (and, with LOOM_E2E_SCREENSHOTS=1, when it passes). */
+function journey(name: string, body: () => Promise<void>) {
+  it(
+    name,
+    async () => {
+      try {
+        await body();
+        if (keepPages) await screenshot(page, `page-${name}`);
+      } catch (err) {
+        const file = await screenshot(page, `failed-${name}`).catch(() => 'none');
+        const problems = browser.problems.length
+          ? `\nbrowser problems:\n  ${browser.problems.join('\n  ')}`
+          : '';
+        (err as Error).message += `\nscreenshot: ${file}\nurl: ${page.url()}${problems}`;
+        throw err;
+      }
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+}
+
+/** The run names shown in the table, top to bottom (only rendered rows: the table is virtualized). */
+async function visibleRunNames(): Promise<string[]> {
+  return page.locator('[data-testid=run-table] [role=row] a.row-title').allTextContents();
+}
+
+/** Polls `check` until it holds (the page updates asynchronously); fails with its last value. */
+async function until<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value)) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; last seen ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}
+
+/** Waits until the table's count line reads `text` (e.g. "12"). */
+async function waitForCount(text: string): Promise<void> {
+  await page
+    .getByTestId('run-count')
+    .filter({ hasText: new RegExp(`^${text.replace('+', '\\+')}$`) })
+    .waitFor();
+}
+
+/** Waits until the table's first row is run `name`. */
+async function waitForFirstRow(name: string): Promise<void> {
+  await until(visibleRunNames, (names) => names[0] === name, `first row ${name}`);
+}
+
+/** The bulk runs' score is (i * 37) mod BULK_RUNS: a permutation, so every score appears once. */
+const bulkName = (i: number) => `bulk-${String(i).padStart(4, '0')}`;
+const runWithScore = (score: number) =>
+  bulkName([...Array(BULK_RUNS).keys()].find((i) => (i * 37) % BULK_RUNS === score)!);
+const firstByScore = () => runWithScore(BULK_RUNS - 1);
+const lastByScore = () => runWithScore(0);
+
+describe.skipIf(!needsBrowser)('web UI journeys', () => {
+  beforeAll(async () => {
+    const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/build-ui.mjs')], {
+      encoding: 'utf8',
+    });
+    if (build.status !== 0) throw new Error(`UI build failed:\n${build.stdout}\n${build.stderr}`);
+    server = await startCliServer();
+    seeded = await seedExperiment(server.url, 'mnist-sweep');
+    bulkExperimentId = await seedManyRuns(server.url, 'bulk', BULK_RUNS);
+    browser = await launchBrowser();
+    page = browser.page;
+    page.setDefaultTimeout(15_000);
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop().catch(() => undefined);
+    await server?.dispose();
+  }, SETUP_TIMEOUT_MS);
+
+  journey('experiments-list', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('heading', { name: 'Experiments' }).waitFor();
+    await page.getByRole('link', { name: 'mnist-sweep' }).waitFor();
+    await page.getByRole('link', { name: 'e2e-other' }).waitFor();
+
+    // Create, rename, delete and restore, all through the page.
+    await page.getByLabel('New experiment name').fill('scratch');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'scratch' });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Rename' }).click();
+    await page.getByLabel('New name').fill('scratch-renamed');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('link', { name: 'scratch-renamed' }).waitFor();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'scratch-renamed' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await page.getByRole('link', { name: 'scratch-renamed' }).waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'Deleted' }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'scratch-renamed' })
+      .getByRole('button', { name: 'Restore' })
+      .click();
+    await page.getByRole('tab', { name: 'Active' }).click();
+    await page.getByRole('link', { name: 'scratch-renamed' }).waitFor();
+
+    // The search box narrows the list through the server.
+    await page.getByLabel('Search experiments').fill('mnist');
+    await page.getByRole('link', { name: 'e2e-other' }).waitFor({ state: 'detached' });
+    expect(page.url()).toContain('q=mnist');
+  });
+
+  journey('open-experiment', async () => {
+    await page.getByRole('link', { name: 'mnist-sweep' }).click();
+    await page.waitForURL(`**/experiments/${seeded.experimentId}`);
+    await page.getByRole('heading', { name: 'mnist-sweep' }).waitFor();
+    await waitForCount(String(seeded.runs.length));
+    // Newest first by default; metric and param columns were picked from the data.
+    expect((await visibleRunNames())[0]).toBe(seeded.runs.at(-1)!.name);
+    await page.getByRole('columnheader', { name: /loss/ }).waitFor();
+    await page.getByRole('columnheader', { name: /optimizer/ }).waitFor();
+  });
+
+  journey('filter-runs', async () => {
+    const filter = page.getByLabel('Filter runs');
+    await filter.fill('metrics.loss <');
+    await filter.press('Enter');
+    const error = page.getByTestId('filter-error');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/filter|clause|expected|invalid/i);
+
+    await filter.fill("params.optimizer = 'adam'");
+    await filter.press('Enter');
+    const adam = seeded.runs.filter((r) => r.optimizer === 'adam');
+    await waitForCount(String(adam.length));
+    await error.waitFor({ state: 'detached' });
+    expect(new URL(page.url()).searchParams.get('filter')).toBe("params.optimizer = 'adam'");
+    const names = await visibleRunNames();
+    expect(names.length).toBe(adam.length);
+    for (const name of names) expect(adam.map((r) => r.name)).toContain(name);
+  });
+
+  journey('sort-by-metric', async () => {
+    const adam = seeded.runs.filter((r) => r.optimizer === 'adam');
+    const byLoss = [...adam].sort((a, b) => b.finalLoss - a.finalLoss).map((r) => r.name);
+    await page.getByRole('columnheader', { name: /loss/ }).getByRole('button').click();
+    await page.waitForURL(/sort=metrics.loss%3Adesc/);
+    await waitForFirstRow(byLoss[0]!);
+    expect(await visibleRunNames()).toEqual(byLoss);
+
+    await page.getByRole('columnheader', { name: /loss/ }).getByRole('button').click();
+    await page.waitForURL(/sort=metrics.loss%3Aasc/);
+    await waitForFirstRow(byLoss.at(-1)!);
+
+    // The whole view survives a reload from its URL.
+    await page.reload();
+    await waitForCount(String(adam.length));
+    expect(await visibleRunNames()).toEqual([...byLoss].reverse());
+    expect(await page.getByLabel('Filter runs').inputValue()).toBe("params.optimizer = 'adam'");
+  });
+
+  journey('open-run-and-chart', async () => {
+    const best = seeded.runs
+      .filter((r) => r.optimizer === 'adam')
+      .sort((a, b) => a.finalLoss - b.finalLoss)[0]!;
+    await page.getByRole('link', { name: best.name, exact: true }).click();
+    await page.waitForURL(`**/runs/${best.runId}`);
+    await page.getByRole('heading', { name: new RegExp(best.name) }).waitFor();
+    const params = page.getByRole('table', { name: 'Parameters' });
+    await params.getByRole('cell', { name: best.lr, exact: true }).waitFor();
+    await page.getByRole('table', { name: 'Metrics' }).getByRole('button', { name: 'loss' }).waitFor();
+
+    // The chart of the first metric (accuracy) rendered, then the one we pick.
+    const chart = page.getByTestId('metric-chart');
+    await chart.locator('canvas').waitFor();
+    await page.getByLabel('Metric to chart').selectOption('loss');
+    await page.waitForURL(/metric=loss/);
+    await page.locator('[data-testid=metric-chart][data-metric=loss] canvas').waitFor();
+    expect(await chart.getAttribute('data-series')).toBe('1');
+    expect(Number(await chart.getAttribute('data-points'))).toBe(50);
+    const box = await chart.locator('canvas').boundingBox();
+    expect(box?.width).toBeGreaterThan(200);
+    expect(box?.height).toBeGreaterThan(100);
+  });
+
+  journey('run-artifacts', async () => {
+    const first = seeded.runs[0]!;
+    await page.goto(`${server.url}/runs/${first.runId}`);
+    const tree = page.getByTestId('artifact-list');
+    await tree.getByRole('button', { name: /model/ }).click();
+    const file = tree.getByRole('link', { name: /MLmodel/ });
+    await file.waitFor();
+    const href = await file.getAttribute('href');
+    const res = await fetch(new URL(href!, server.url));
+    expect(await res.text()).toContain('python_function');
+  });
+
+  journey('compare-runs', async () => {
+    await page.goto(`${server.url}/experiments/${seeded.experimentId}?sort=attributes.run_name:asc`);
+    await waitForCount(String(seeded.runs.length));
+    await page.getByLabel(`Select ${seeded.runs[0]!.name}`).check();
+    await page.getByLabel(`Select ${seeded.runs[1]!.name}`).check();
+    await page.getByRole('button', { name: 'Compare (2)' }).click();
+    await page.waitForURL(/\/compare\?runs=/);
+    const chart = page.getByTestId('metric-chart');
+    await chart.locator('canvas').waitFor();
+    expect(await chart.getAttribute('data-series')).toBe('2');
+    expect(Number(await chart.getAttribute('data-points'))).toBe(100);
+    await page.getByRole('table', { name: 'Comparison' }).getByText('optimizer').waitFor();
+  });
+
+  journey('page-through-runs', async () => {
+    await page.goto(`${server.url}/experiments/${bulkExperimentId}?sort=metrics.score:desc`);
+    await waitForCount('300+');
+    await waitForFirstRow(firstByScore());
+    // Scrolling to the end of what is loaded fetches the next page, until there is none.
+    const table = page.getByTestId('run-table');
+    await table.hover();
+    for (const want of ['600+', String(BULK_RUNS)]) {
+      await page.mouse.wheel(0, 1_000_000);
+      await waitForCount(want);
+    }
+    // Only the rows in view are in the DOM, and the last one is the lowest score.
+    await page.mouse.wheel(0, 1_000_000);
+    const names = await until(
+      visibleRunNames,
+      (n) => n.at(-1) === lastByScore(),
+      'the last run at the bottom',
+    );
+    expect(names.length).toBeLessThan(80);
+  });
+
+  it('served the whole journey without page errors', () => {
+    expect(browser.problems.filter((p) => p.startsWith('page error'))).toEqual([]);
+  });
+});

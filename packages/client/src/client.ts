@@ -1,0 +1,50 @@
+/**
+ * The low-level Loom client: one method per MLflow REST operation, bound to one server. Entities come
+ * back exactly as MLflow's JSON (`@loom/protocol` types); failures throw `LoomError` with the server's
+ * code.
+ *
+ *   const loom = createClient({ baseUrl: 'http://127.0.0.1:5000' });
+ *   const { runs, nextPageToken } = await loom.searchRuns({ experimentIds: ['1'], filter: 'metrics.loss < 1' });
+ */
+import * as artifacts from './artifacts';
+import * as experiments from './experiments';
+import { Http, type CallOptions, type ClientOptions } from './http';
+import * as metrics from './metrics';
+import * as runs from './runs';
+
+/** Drops the leading `http` argument of an endpoint function. */
+type Bound<F> = F extends (http: Http, ...args: infer A) => infer R ? (...args: A) => R : never;
+type Endpoints = typeof experiments & typeof runs & Omit<typeof metrics, 'metricValue'> & typeof artifacts;
+
+export type LoomClient = { readonly http: Http } & { readonly [K in keyof Endpoints]: Bound<Endpoints[K]> };
+
+/** A client for the server at `options.baseUrl` (same origin when absent). */
+export function createClient(options: ClientOptions = {}): LoomClient {
+  const http = new Http(options);
+  const bind =
+    <A extends unknown[], R>(fn: (http: Http, ...args: A) => R) =>
+    (...args: A): R =>
+      fn(http, ...args);
+  return {
+    http,
+    searchExperiments: bind(experiments.searchExperiments),
+    getExperiment: bind(experiments.getExperiment),
+    createExperiment: bind(experiments.createExperiment),
+    updateExperiment: bind(experiments.updateExperiment),
+    deleteExperiment: bind(experiments.deleteExperiment),
+    restoreExperiment: bind(experiments.restoreExperiment),
+    searchRuns: bind(runs.searchRuns),
+    getRun: bind(runs.getRun),
+    updateRun: bind(runs.updateRun),
+    deleteRun: bind(runs.deleteRun),
+    restoreRun: bind(runs.restoreRun),
+    setTag: bind(runs.setTag),
+    deleteTag: bind(runs.deleteTag),
+    getMetricHistory: bind(metrics.getMetricHistory),
+    getMetricHistoryBulkInterval: bind(metrics.getMetricHistoryBulkInterval),
+    listArtifacts: bind(artifacts.listArtifacts),
+    artifactDownloadUrl: bind(artifacts.artifactDownloadUrl),
+  };
+}
+
+export type { CallOptions, ClientOptions };

@@ -1,0 +1,18 @@
+export { createClient, type LoomClient } from './client';
+export {
+  Http,
+  errorFromResponse,
+  toQueryString,
+  type CallOptions,
+  type ClientOptions,
+  type FetchLike,
+} from './http';
+export type { SearchExperimentsArgs, ExperimentsPage, CreateExperimentArgs } from './experiments';
+export type { SearchRunsArgs, RunsPage, UpdateRunArgs } from './runs';
+export {
+  metricValue,
+  type GetMetricHistoryArgs,
+  type MetricHistoryPage,
+  type GetMetricHistoryBulkIntervalArgs,
+} from './metrics';
+export type { ArtifactListing } from './artifacts';

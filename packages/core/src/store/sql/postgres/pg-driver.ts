@@ -1,0 +1,217 @@
+/**
+ * PostgreSQL through node-postgres: a connection pool, `?` placeholders rewritten to `$n` once per SQL
+ * text, named prepared statements for SQL that repeats, and transactions on one pooled client that
+ * retry serialization failures and deadlocks. A lost database answers TEMPORARILY_UNAVAILABLE (503)
+ * until the pool can connect again.
+ */
+import pg from 'pg';
+import { LoomError } from '@loom/protocol';
+import type { Queryable, SqlDriver, SqlValue } from '../driver';
+import { toPositional } from './placeholders';
+
+export interface PostgresOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+// BIGINT (int8) arrives as a string by default; our values (ids, milliseconds, steps, counts) fit in
+// a double, and the SQL code treats every integer column as a number.
+const INT8_OID = 20;
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID && format !== 'binary') return (text: string) => Number(text);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+// Serialization failure and deadlock: the transaction did nothing and may simply run again.
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+interface Prepared {
+  text: string;
+  /** A prepared-statement name once the SQL has been seen twice; every connection parses it once. */
+  name?: string;
+  uses: number;
+}
+
+// Named statements live on every connection until it closes, so only a bounded number get a name;
+// SQL built for one request (long IN lists, rare filters) runs unnamed after that.
+const MAX_NAMED = 2000;
+const MAX_CACHED = 10_000;
+
+/** SQL texts → their `$n` form and statement name; shared by all drivers (names are per connection). */
+class StatementCache {
+  private readonly entries = new Map<string, Prepared>();
+  private named = 0;
+
+  get(sql: string): Prepared {
+    let p = this.entries.get(sql);
+    if (!p) {
+      if (this.entries.size >= MAX_CACHED) this.evictUnnamed();
+      p = { text: toPositional(sql), uses: 0 };
+      this.entries.set(sql, p);
+    }
+    if (++p.uses === 2 && this.named < MAX_NAMED) p.name = `loom_${++this.named}`;
+    return p;
+  }
+
+  /** Forgets unnamed entries; named ones stay, because a name must always mean the same text. */
+  private evictUnnamed(): void {
+    for (const [sql, p] of this.entries) if (!p.name) this.entries.delete(sql);
+  }
+}
+
+const statements = new StatementCache();
+
+function config(sql: string, params: readonly SqlValue[], rowMode?: 'array'): pg.QueryConfig {
+  const p = statements.get(sql);
+  const query: pg.QueryConfig & { rowMode?: 'array' } = { text: p.text, values: params as unknown[] };
+  if (p.name) query.name = p.name;
+  if (rowMode) query.rowMode = rowMode;
+  return query;
+}
+
+function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+// Lost or refused connections: SQLSTATE class 08, server shutting down or starting (57P0x), too many
+// connections, socket errors, and node-postgres' own messages for a connection that went away.
+const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
+const SOCKET_CODES = /^E(CONNREFUSED|CONNRESET|TIMEDOUT|PIPE|HOSTUNREACH|NETUNREACH|NOTFOUND|AI_AGAIN)$/;
+const CONNECTION_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|connection error|not queryable/i;
+
+/** True when `err` means the database could not be reached, rather than that the SQL failed. */
+export function isConnectionError(err: unknown): boolean {
+  const code = sqlState(err);
+  if (code) return code.startsWith('08') || CONNECTION_CODES.has(code) || SOCKET_CODES.test(code);
+  return err instanceof Error && CONNECTION_MESSAGES.test(err.message);
+}
+
+/** A lost database is the client's 503 (retry later), not an internal error; the pool reconnects. */
+function unavailable(err: unknown): unknown {
+  if (!isConnectionError(err)) return err;
+  console.error(`[loom] PostgreSQL unavailable: ${(err as Error).message}`);
+  return new LoomError('TEMPORARILY_UNAVAILABLE', 'The tracking database is unavailable; retry later.');
+}
+
+type Run = (query: pg.QueryConfig) => Promise<pg.QueryResult>;
+
+/** The four query shapes over one way of running a query (a pooled connection, or a transaction's). */
+class PgQueryable implements Queryable {
+  constructor(private readonly execute: Run) {}
+
+  async all<R>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+    return (await this.execute(config(sql, params))).rows as R[];
+  }
+
+  async values<R extends unknown[]>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+    return (await this.execute(config(sql, params, 'array'))).rows as unknown as R[];
+  }
+
+  async get<R>(sql: string, params: readonly SqlValue[] = []): Promise<R | undefined> {
+    return (await this.execute(config(sql, params))).rows[0] as R | undefined;
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return (await this.execute(config(sql, params))).rowCount ?? 0;
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A PostgreSQL database named by a `postgresql://` connection string. */
+export class PostgresDriver extends PgQueryable implements SqlDriver {
+  readonly dialect = 'postgres' as const;
+  private readonly pool: pg.Pool;
+
+  constructor(connectionString: string, options: PostgresOptions = {}) {
+    const pool = new pg.Pool({
+      connectionString,
+      max: options.poolSize ?? 10,
+      types,
+      // An unreachable host fails in seconds, not after the operating system's TCP timeout.
+      connectionTimeoutMillis: 10_000,
+      // Keep connections (and the statements prepared on them) through short lulls.
+      idleTimeoutMillis: 60_000,
+    });
+    // Not pool.query(): it closes the connection after any error, even a unique violation.
+    super(async (query) => {
+      const client = await pool.connect().catch((err: unknown) => Promise.reject(unavailable(err)));
+      try {
+        const res = await client.query(query);
+        client.release();
+        return res;
+      } catch (err) {
+        client.release(isConnectionError(err) ? (err as Error) : undefined);
+        throw unavailable(err);
+      }
+    });
+    this.pool = pool;
+    // An idle connection that dies (server restart, network) must not crash the process: the pool
+    // drops it and the next query opens a new one.
+    pool.on('error', (err) => console.error(`[loom] idle PostgreSQL connection lost: ${err.message}`));
+    // Doubles as shortest round-trip text (PostgreSQL's default since 12, but a server or role may set
+    // fewer digits): metric values written as JSON by SQL, and read by the driver, must be exact.
+    // Queued before any query the connection is handed out for.
+    pool.on('connect', (client) => {
+      client.query('SET extra_float_digits = 1').catch(() => undefined);
+    });
+  }
+
+  /** Opens one connection and runs a trivial query: fails (with the cause) when the database is unreachable. */
+  async ping(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT 1');
+    } finally {
+      client.release();
+    }
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(fn);
+      } catch (err) {
+        const state = sqlState(err);
+        if (!state || !RETRYABLE.has(state) || attempt >= MAX_ATTEMPTS) throw unavailable(err);
+        // A little jitter so two transactions that collided do not collide again.
+        await pause(attempt * 5 + Math.random() * 10);
+      }
+    }
+  }
+
+  private async attempt<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const value = await fn(new PgQueryable((query) => client.query(query)));
+      await client.query('COMMIT');
+      return value;
+    } catch (err) {
+      if (isConnectionError(err)) broken = err as Error;
+      // A connection that cannot even roll back is dropped from the pool instead of reused.
+      else
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    // No parameters: the simple query protocol, which runs several statements.
+    await this.pool.query(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

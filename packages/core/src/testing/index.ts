@@ -1,0 +1,2 @@
+/** Test helpers shared by the packages' suites (`@loom/core/testing`); never imported by product code. */
+export * from './test-backend';

@@ -1,0 +1,58 @@
+/** The app shell: top bar and the page the URL names. */
+import { Link } from './components/link';
+import { Empty } from './components/states';
+import { ComparePage } from './features/compare/compare-page';
+import { ExperimentsPage } from './features/experiments/experiments-page';
+import { RunPage } from './features/run/run-page';
+import { RunsPage } from './features/runs/runs-page';
+import { paths, useLocation, type Route } from './lib/router';
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'experiments':
+      return <ExperimentsPage />;
+    case 'runs':
+      return <RunsPage key={route.experimentId} experimentId={route.experimentId} />;
+    case 'compare':
+      return <ComparePage experimentId={route.experimentId} />;
+    case 'run':
+      return <RunPage key={route.runId} runId={route.runId} />;
+    case 'not-found':
+      return (
+        <div className="page">
+          <Empty title="There is no page here">
+            <Link href={paths.experiments()}>Go to the experiments</Link>
+          </Empty>
+        </div>
+      );
+  }
+}
+
+export function App() {
+  const { route } = useLocation();
+  return (
+    <>
+      <nav className="topbar">
+        <Link href={paths.experiments()} className="brand">
+          <img src="/favicon.svg" alt="" width={22} height={22} />
+          Loom
+        </Link>
+        <Link href={paths.experiments()} className={`topnav${route.page === 'experiments' ? ' active' : ''}`}>
+          Experiments
+        </Link>
+        <span className="topbar-spacer" />
+        <a
+          className="topnav"
+          href="https://mlflow.org/docs/latest/rest-api.html"
+          target="_blank"
+          rel="noreferrer"
+        >
+          API
+        </a>
+      </nav>
+      <main>
+        <Page route={route} />
+      </main>
+    </>
+  );
+}

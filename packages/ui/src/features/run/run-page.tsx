@@ -1,0 +1,290 @@
+/** One run: overview, a chart of any of its metrics, latest metrics, params, tags and artifacts. */
+import { useMemo, useState, type ReactNode } from 'react';
+import type { KeyValue, RunJson } from '@loom/protocol';
+import { metricValue } from '@loom/client';
+import { errorText, loom } from '../../api';
+import { Link } from '../../components/link';
+import { PageHeader } from '../../components/page-header';
+import { Empty, ErrorBox, Loading } from '../../components/states';
+import { StatusBadge } from '../../components/status-badge';
+import { formatDuration, formatMetric, formatTime, runDuration } from '../../lib/format';
+import { navigate, paths, useLocation, withParams } from '../../lib/router';
+import { useAsync } from '../../lib/use-async';
+import { MetricChartPanel } from '../metrics/metric-chart-panel';
+import { ArtifactList } from './artifact-list';
+
+const tagOf = (run: RunJson, key: string): string | undefined =>
+  run.data.tags?.find((t) => t.key === key)?.value;
+
+export function RunPage({ runId }: { runId: string }) {
+  const run = useAsync((signal) => loom.getRun(runId, { signal }), [runId]);
+  const experimentId = run.data?.info.experiment_id;
+  const experiment = useAsync(
+    (signal) => (experimentId ? loom.getExperiment(experimentId, { signal }) : Promise.resolve(undefined)),
+    [experimentId],
+  );
+
+  if (run.status === 'loading')
+    return (
+      <div className="page">
+        <Loading label="Loading run…" />
+      </div>
+    );
+  if (run.status === 'error')
+    return (
+      <div className="page">
+        <PageHeader crumbs={[{ label: 'Experiments', href: paths.experiments() }]} title={`Run ${runId}`} />
+        <ErrorBox title="Could not open this run" error={run.error} onRetry={run.reload} />
+      </div>
+    );
+  return <RunView run={run.data} experimentName={experiment.data?.name} onChanged={run.reload} />;
+}
+
+function RunView({
+  run,
+  experimentName,
+  onChanged,
+}: {
+  run: RunJson;
+  experimentName: string | undefined;
+  onChanged: () => void;
+}) {
+  const { query } = useLocation();
+  const info = run.info;
+  const [actionError, setActionError] = useState<string | undefined>();
+  const metrics = useMemo(
+    () => [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key)),
+    [run],
+  );
+  const params = useMemo(
+    () => [...(run.data.params ?? [])].sort((a, b) => a.key.localeCompare(b.key)),
+    [run],
+  );
+  const tags = run.data.tags ?? [];
+  const chartMetric = query.get('metric') ?? metrics[0]?.key;
+  const chartRuns = useMemo(
+    () => [{ runId: info.run_id, name: info.run_name || info.run_id }],
+    [info.run_id, info.run_name],
+  );
+  const deleted = info.lifecycle_stage === 'deleted';
+  const parent = tagOf(run, 'mlflow.parentRunId');
+  const commit = tagOf(run, 'mlflow.source.git.commit');
+
+  const lifecycle = async () => {
+    setActionError(undefined);
+    try {
+      await (deleted ? loom.restoreRun(info.run_id) : loom.deleteRun(info.run_id));
+      onChanged();
+    } catch (err) {
+      setActionError(errorText(err));
+    }
+  };
+
+  return (
+    <div className="page">
+      <PageHeader
+        crumbs={[
+          { label: 'Experiments', href: paths.experiments() },
+          {
+            label: experimentName ?? `Experiment ${info.experiment_id}`,
+            href: paths.runs(info.experiment_id),
+          },
+        ]}
+        title={
+          <>
+            {info.run_name || info.run_id} <StatusBadge status={info.status} />
+            {deleted && <span className="badge badge-killed">Deleted</span>}
+          </>
+        }
+        subtitle={<span className="mono">{info.run_id}</span>}
+        actions={
+          <button type="button" className={`btn${deleted ? '' : ' danger'}`} onClick={() => void lifecycle()}>
+            {deleted ? 'Restore run' : 'Delete run'}
+          </button>
+        }
+      />
+      {actionError && <ErrorBox title="That did not work" error={new Error(actionError)} />}
+
+      <div className="grid-2">
+        <Card title="Overview">
+          <dl className="facts">
+            <Fact label="Status">
+              <StatusBadge status={info.status} />
+            </Fact>
+            <Fact label="Started">{formatTime(info.start_time)}</Fact>
+            <Fact label="Ended">{formatTime(info.end_time)}</Fact>
+            <Fact label="Duration">{formatDuration(runDuration(info, Date.now()))}</Fact>
+            <Fact label="User">{info.user_id || '—'}</Fact>
+            <Fact label="Source">{tagOf(run, 'mlflow.source.name') ?? '—'}</Fact>
+            {commit && (
+              <Fact label="Git commit">
+                <span className="mono">{commit.slice(0, 12)}</span>
+              </Fact>
+            )}
+            {parent && (
+              <Fact label="Parent run">
+                <Link href={paths.run(parent)} className="mono">
+                  {parent.slice(0, 12)}
+                </Link>
+              </Fact>
+            )}
+            <Fact label="Artifacts">
+              <span className="mono break">{info.artifact_uri}</span>
+            </Fact>
+          </dl>
+        </Card>
+
+        <Card title="Metrics" count={metrics.length}>
+          {metrics.length === 0 ? (
+            <Empty title="No metrics logged" />
+          ) : (
+            <table className="table table-compact" aria-label="Metrics">
+              <thead>
+                <tr>
+                  <th>Key</th>
+                  <th className="num">Latest</th>
+                  <th className="num">Step</th>
+                </tr>
+              </thead>
+              <tbody>
+                {metrics.map((m) => (
+                  <tr key={m.key} className={m.key === chartMetric ? 'row-active' : ''}>
+                    <td>
+                      <button
+                        type="button"
+                        className="link-button mono"
+                        onClick={() =>
+                          navigate(paths.run(info.run_id, withParams(query, { metric: m.key })), {
+                            replace: true,
+                          })
+                        }
+                      >
+                        {m.key}
+                      </button>
+                    </td>
+                    <td className="num mono">{formatMetric(metricValue(m.value))}</td>
+                    <td className="num mono muted">{m.step}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Card>
+      </div>
+
+      {chartMetric && (
+        <Card
+          title={
+            <>
+              Chart · <span className="mono">{chartMetric}</span>
+            </>
+          }
+          actions={
+            metrics.length > 1 && (
+              <select
+                className="input input-sm"
+                aria-label="Metric to chart"
+                value={chartMetric}
+                onChange={(e) =>
+                  navigate(paths.run(info.run_id, withParams(query, { metric: e.target.value })), {
+                    replace: true,
+                  })
+                }
+              >
+                {metrics.map((m) => (
+                  <option key={m.key} value={m.key}>
+                    {m.key}
+                  </option>
+                ))}
+              </select>
+            )
+          }
+        >
+          <MetricChartPanel runs={chartRuns} metricKey={chartMetric} />
+        </Card>
+      )}
+
+      <div className="grid-2">
+        <Card title="Parameters" count={params.length}>
+          <KeyValueTable rows={params} empty="No parameters logged" label="Parameters" />
+        </Card>
+        <Card title="Tags" count={tags.filter((t) => !t.key.startsWith('mlflow.')).length}>
+          <TagList tags={tags} />
+        </Card>
+      </div>
+
+      <Card title="Artifacts">
+        <ArtifactList runId={info.run_id} />
+      </Card>
+    </div>
+  );
+}
+
+function Card({
+  title,
+  count,
+  actions,
+  children,
+}: {
+  title: ReactNode;
+  count?: number;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <section className="card">
+      <header className="card-header">
+        <h2>
+          {title}
+          {count !== undefined && <span className="count">{count}</span>}
+        </h2>
+        {actions}
+      </header>
+      <div className="card-body">{children}</div>
+    </section>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+function KeyValueTable({ rows, empty, label }: { rows: KeyValue[]; empty: string; label: string }) {
+  if (rows.length === 0) return <Empty title={empty} />;
+  return (
+    <table className="table table-compact" aria-label={label}>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <td className="mono key-cell">{r.key}</td>
+            <td className="mono break">{r.value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function TagList({ tags }: { tags: KeyValue[] }) {
+  const [showSystem, setShowSystem] = useState(false);
+  const user = tags.filter((t) => !t.key.startsWith('mlflow.')).sort((a, b) => a.key.localeCompare(b.key));
+  const system = tags.filter((t) => t.key.startsWith('mlflow.')).sort((a, b) => a.key.localeCompare(b.key));
+  return (
+    <>
+      <KeyValueTable rows={user} empty="No tags" label="Tags" />
+      {system.length > 0 && (
+        <div className="system-tags">
+          <button type="button" className="link-button muted" onClick={() => setShowSystem(!showSystem)}>
+            {showSystem ? 'Hide' : 'Show'} {system.length} system tag{system.length === 1 ? '' : 's'}
+          </button>
+          {showSystem && <KeyValueTable rows={system} empty="" label="System tags" />}
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { matchRoute, paths, withParams } from './router';
+
+describe('matchRoute', () => {
+  it('maps paths to pages and back', () => {
+    expect(matchRoute('/')).toEqual({ page: 'experiments' });
+    expect(matchRoute('/experiments')).toEqual({ page: 'experiments' });
+    expect(matchRoute('/experiments/12')).toEqual({ page: 'runs', experimentId: '12' });
+    expect(matchRoute('/experiments/12/compare')).toEqual({ page: 'compare', experimentId: '12' });
+    expect(matchRoute('/runs/abc')).toEqual({ page: 'run', runId: 'abc' });
+    expect(matchRoute('/runs/abc/x')).toEqual({ page: 'not-found' });
+    expect(matchRoute(paths.runs('a b'))).toEqual({ page: 'runs', experimentId: 'a b' });
+  });
+
+  it('edits query strings without dropping other keys', () => {
+    const q = new URLSearchParams('filter=x&sort=metrics.loss');
+    expect(withParams(q, { filter: undefined, cols: 'a' }).toString()).toBe('sort=metrics.loss&cols=a');
+    expect(paths.runs('1', withParams(q, { sort: '' }))).toBe('/experiments/1?filter=x');
+  });
+});
