@@ -9,7 +9,8 @@ import { join } from 'node:path';
 
 export interface ServerOptions {
   repoRoot: string;
-  dbPath: string;
+  /** `--backend-store-uri` passed to the server. */
+  backendStoreUri: string;
   artifactDir: string;
   /** Extra flags for the server's `node` (e.g. `--cpu-prof`). */
   nodeFlags?: string[];
@@ -50,7 +51,7 @@ export class ServerProcess {
       join(opts.repoRoot, 'packages/cli/bin/loom.js'),
       'server',
       '--backend-store-uri',
-      `sqlite:///${opts.dbPath}`,
+      opts.backendStoreUri,
       '--default-artifact-root',
       opts.artifactDir,
       '--artifacts-destination',

@@ -15,7 +15,9 @@
  * Prints progress and a table; writes bench/results/latest.json. Flags (after `npm run bench --`):
  *   --runs N          runs to create (default 10000)      --points N   ingest points (default 100000)
  *   --concurrency N   in flight for run creation (4)      --cpu-prof   profile the server (.cpuprofile)
- *   --keep            keep the temp dir (SQLite file) for inspection
+ *   --keep            keep the temp dir (SQLite file) / the PostgreSQL database for inspection
+ *   --backend-store-uri postgresql://user@host:5432   run on PostgreSQL: a fresh database
+ *                     `loom_bench_<time>` is created on that server and dropped at the end
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -38,6 +40,7 @@ const { values: flags } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'backend-store-uri': { type: 'string' },
   },
 });
 const RUNS = Number(flags.runs);
@@ -85,6 +88,24 @@ interface Row {
 
 const tmp = mkdtempSync(join(tmpdir(), 'loom-bench-'));
 const dbPath = join(tmp, 'loom.db');
+const postgresServer = flags['backend-store-uri']?.replace(/\/+$/, '');
+const postgresDb = postgresServer ? `loom_bench_${Date.now()}` : undefined;
+const backendStoreUri = postgresServer ? `${postgresServer}/${postgresDb}` : `sqlite:///${dbPath}`;
+const backendLabel = postgresServer
+  ? `PostgreSQL ${postgresServer.replace(/:[^:@/]*@/, ':***@')}/${postgresDb}`
+  : `SQLite ${dbPath}`;
+
+/** Creates (or drops) the benchmark's own PostgreSQL database on the given server. */
+async function postgresAdmin(sql: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: `${postgresServer}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
 const artifactDir = join(tmp, 'artifacts');
 const profDir = join(repoRoot, 'bench/results/cpu-prof', new Date().toISOString().replace(/[:.]/g, '-'));
 const phases: Phase[] = [];
@@ -530,9 +551,10 @@ async function main(): Promise<void> {
   );
 
   const nodeFlags = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  server = await ServerProcess.start({ repoRoot, dbPath, artifactDir, nodeFlags });
+  if (postgresDb) await postgresAdmin(`CREATE DATABASE ${postgresDb}`);
+  server = await ServerProcess.start({ repoRoot, backendStoreUri, artifactDir, nodeFlags });
   say(
-    `server: node packages/cli/bin/loom.js server (pid ${server.pid}) at ${server.url}, SQLite ${dbPath}` +
+    `server: node packages/cli/bin/loom.js server (pid ${server.pid}) at ${server.url}, ${backendLabel}` +
       (nodeFlags.length ? `, --cpu-prof into ${profDir}` : ''),
   );
   client = new BenchClient(server.url, Math.max(8, CONCURRENCY));
@@ -551,6 +573,7 @@ async function main(): Promise<void> {
   c.close();
   await server.stop();
   server = undefined;
+  if (postgresDb && !flags.keep) await postgresAdmin(`DROP DATABASE ${postgresDb}`);
   const dbBytes = ['', '-wal', '-shm'].reduce(
     (n, s) => n + (existsSync(dbPath + s) ? statSync(dbPath + s).size : 0),
     0,
@@ -610,10 +633,11 @@ async function main(): Promise<void> {
   const results = {
     date,
     machine: { ...machine, loadavgEnd: loadavg() },
+    backend: backendLabel,
     client: 'node:http, keep-alive http.Agent, loopback',
     server: {
       command: 'node packages/cli/bin/loom.js server',
-      store: 'sqlite',
+      store: postgresServer ? 'postgresql' : 'sqlite',
       peakRssMb: usage.peakRssMb,
       dbBytes,
       cpuProf: nodeFlags.length > 0,
