@@ -63,7 +63,8 @@ if (runPostgres) {
     test: {
       name: 'postgres',
       include: BACKEND_SUITES,
-      exclude: ['**/node_modules/**', 'packages/core/src/store/sql/sqlite/**'],
+      // The S3 suites (s3rver on loopback) do not touch the database: once, in `sqlite`, is enough.
+      exclude: ['**/node_modules/**', 'packages/core/src/store/sql/sqlite/**', '**/*-s3.test.ts'],
       env: { LOOM_TEST_BACKEND: 'postgres' },
       globalSetup: ['packages/core/src/testing/postgres-global-setup.ts'],
     },

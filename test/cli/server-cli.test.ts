@@ -116,6 +116,13 @@ describe('loom server', () => {
     const res = await fetch(`${server.url}/api/2.0/mlflow/experiments/get?experiment_id=0`);
     expect((await res.json()) as unknown).toMatchObject({ experiment: { name: 'Default' } });
     expect(existsSync(join(dir, 'mlflow.db'))).toBe(true);
+    // The Model Registry is served on the same store.
+    const created = await fetch(`${server.url}/api/2.0/mlflow/registered-models/create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'reg' }),
+    });
+    expect((await created.json()) as unknown).toMatchObject({ registered_model: { name: 'reg' } });
   });
 
   it('finishes an in-flight upload on SIGTERM, then exits 0 and leaves a sound store', async () => {
@@ -167,12 +174,12 @@ describe('loom db upgrade', () => {
     const db = new Database(join(dir, 'fresh.db'), { readonly: true });
     try {
       const versions = db.prepare('SELECT version FROM loom_schema_migrations').all();
-      expect(versions).toEqual([{ version: 1 }]);
+      expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
         name: string;
       }[];
       expect(tables.map((t) => t.name)).toEqual(
-        expect.arrayContaining(['runs', 'metrics', 'latest_metrics']),
+        expect.arrayContaining(['runs', 'metrics', 'latest_metrics', 'registered_models', 'model_versions']),
       );
     } finally {
       db.close();

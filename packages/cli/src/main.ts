@@ -4,6 +4,10 @@ import { LoomError } from '@loom/protocol';
 import { serverCommand } from './commands/server';
 import { dbCommand } from './commands/db';
 
+// The AWS SDK warns on Node 20 that releases after January 2027 will need Node 22; ours is pinned
+// to one that supports Node 20, so the multi-line warning would only bury real errors.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const program = new Command('loom')
   .description('Loom: an MLflow-compatible ML lifecycle platform')
   .version('0.1.0');

@@ -1,17 +1,33 @@
 /** Server configuration, parsed once at the entry point, frozen and passed down. */
 
+/**
+ * How to reach S3 for `s3://` artifact URIs, read from the environment by the entry point
+ * (`MLFLOW_S3_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`,
+ * `AWS_REGION`/`AWS_DEFAULT_REGION`). Absent credentials leave the AWS SDK's default chain to find them.
+ */
+export interface S3Settings {
+  /** An S3-compatible endpoint (MinIO, Ceph…), addressed path-style; absent means AWS itself. */
+  endpointUrl?: string | undefined;
+  region?: string | undefined;
+  accessKeyId?: string | undefined;
+  secretAccessKey?: string | undefined;
+  sessionToken?: string | undefined;
+}
+
 export interface ServerConfig {
   /** `sqlite:///relative.db`, `sqlite:////abs.db` or (next) `postgresql://…`. */
   backendStoreUri: string;
   /** The root new experiments get their artifact location under (`mlflow-artifacts:/` when proxying). */
   defaultArtifactRoot: string;
-  /** Where the artifact proxy stores files: a local folder path (absolute). */
+  /** Where the artifact proxy stores files: a local folder path (absolute) or `s3://bucket/prefix`. */
   artifactsDestination: string;
   serveArtifacts: boolean;
   artifactsOnly: boolean;
   host: string;
   port: number;
   workers: number;
+  /** For `s3://` artifact roots and destinations. */
+  s3?: S3Settings | undefined;
 }
 
 /** MLflow's defaults for `mlflow server` run in `cwd`. */

@@ -9,3 +9,8 @@ export { SqliteDriver } from './store/sql/sqlite/sqlite-driver';
 export { SqlTrackingStore } from './store/sql/tracking/sql-tracking-store';
 export * from './store/open-tracking-store';
 export * from './artifacts';
+export * from './registry/entities';
+export * from './registry/registry-store';
+export * from './registry/registry-service';
+export * from './registry/validation';
+export { SqlRegistryStore } from './store/sql/registry/sql-registry-store';

@@ -3,3 +3,5 @@ export * from './entities';
 export * from './json';
 export * from './schema';
 export * as tracking from './tracking-api';
+export * from './registry-entities';
+export * as registry from './registry-api';

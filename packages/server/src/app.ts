@@ -5,6 +5,7 @@ import type { AppDeps } from './deps';
 import { mountRpc } from './rpc';
 import { trackingRoutes } from './routes/tracking-routes';
 import { mountArtifactRoutes } from './routes/artifacts';
+import { mountRegistryRoutes } from './routes/registry-routes';
 import { mountUiRoutes } from './routes/ui';
 import { LOOM_VERSION, MLFLOW_COMPAT_VERSION } from './version';
 
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): Hono {
     );
   } else {
     mountRpc(app, trackingRoutes, deps);
+    mountRegistryRoutes(app, deps);
   }
   mountArtifactRoutes(app, deps);
   // Last: the API and /health keep priority over the UI's catch-all.

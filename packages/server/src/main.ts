@@ -1,13 +1,14 @@
 /** The only file that opens a port: starts Loom's HTTP server on a store and stops it cleanly. */
 import type { Server } from 'node:http';
-import { mkdirSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import {
-  LocalArtifactRepository,
+  RegistryService,
+  SqlRegistryStore,
   TrackingService,
+  openArtifactDestination,
+  type ArtifactRepository,
   openTrackingStore,
   type ServerConfig,
-  type TrackingStore,
 } from '@loom/core';
 import { createApp } from './app';
 import { DEFAULT_UI_DIR } from './routes/ui';
@@ -50,16 +51,16 @@ export async function startServer(
   config: ServerConfig,
   options: { uiDir?: string | undefined } = {},
 ): Promise<RunningServer> {
-  const store: TrackingStore = await openTrackingStore(config.backendStoreUri, {
+  // Checked first: an unreachable bucket is a one-line error with nothing opened yet.
+  const artifacts: ArtifactRepository | undefined = config.serveArtifacts
+    ? await openArtifactDestination(config.artifactsDestination, config.s3)
+    : undefined;
+  const store = await openTrackingStore(config.backendStoreUri, {
     defaultArtifactRoot: config.defaultArtifactRoot,
   });
-  let artifacts: LocalArtifactRepository | undefined;
-  if (config.serveArtifacts) {
-    mkdirSync(config.artifactsDestination, { recursive: true });
-    artifacts = new LocalArtifactRepository(config.artifactsDestination);
-  }
   const app = createApp({
     tracking: new TrackingService(store),
+    registry: new RegistryService(new SqlRegistryStore(store.db), store),
     artifacts,
     config,
     uiDir: options.uiDir ?? DEFAULT_UI_DIR,

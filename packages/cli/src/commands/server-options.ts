@@ -1,6 +1,6 @@
 /** Turns `loom server` flags (and MLflow's environment variables) into a frozen ServerConfig. */
 import { isAbsolute, resolve } from 'node:path';
-import type { ServerConfig } from '@loom/core';
+import type { S3Settings, ServerConfig } from '@loom/core';
 
 export interface ServerFlags {
   backendStoreUri?: string;
@@ -26,6 +26,18 @@ function positiveInt(name: string, text: string, min: number, max: number): numb
   return n;
 }
 
+/** How to reach S3 for `s3://` artifact URIs, from MLflow's and AWS's usual variables. */
+function s3Settings(env: NodeJS.ProcessEnv): S3Settings {
+  const settings: S3Settings = {
+    endpointUrl: env.MLFLOW_S3_ENDPOINT_URL || undefined,
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
+    accessKeyId: env.AWS_ACCESS_KEY_ID || undefined,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY || undefined,
+    sessionToken: env.AWS_SESSION_TOKEN || undefined,
+  };
+  return Object.freeze(settings);
+}
+
 /** The server configuration for these flags, with MLflow's defaults, run in `cwd`. */
 export function toServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv, cwd: string): ServerConfig {
   const serveArtifacts = flags.serveArtifacts;
@@ -46,6 +58,7 @@ export function toServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv, cwd: 
     host: flags.host ?? env.MLFLOW_HOST ?? '127.0.0.1',
     port: positiveInt('port', flags.port ?? env.MLFLOW_PORT ?? '5000', 0, 65535),
     workers: positiveInt('workers', flags.workers ?? env.MLFLOW_WORKERS ?? '1', 1, 256),
+    s3: s3Settings(env),
   };
   if (config.artifactsOnly && !config.serveArtifacts) {
     throw new Error('--artifacts-only requires artifact serving; drop --no-serve-artifacts');

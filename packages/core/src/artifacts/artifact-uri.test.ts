@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { joinArtifactPath, resolveArtifactUri } from './artifact-uri';
 import { LocalArtifactRepository } from './local-artifact-repository';
+import { S3ArtifactRepository } from './s3-artifact-repository';
 
 const proxy = new LocalArtifactRepository('/srv/mlartifacts');
 
@@ -33,17 +34,27 @@ describe('resolveArtifactUri', () => {
     expect(() => resolveArtifactUri('mlflow-artifacts:/0/x', undefined)).toThrow(/--no-serve-artifacts/);
   });
 
-  it.each([
-    's3://bucket/x',
-    'gs://b/x',
-    'wasbs://c@a.blob.core.windows.net/x',
-    'dbfs:/x',
-    'https://example.com/x',
-  ])('answers NOT_IMPLEMENTED for %s', (uri) => {
-    expect(() => resolveArtifactUri(uri, proxy)).toThrow(
-      expect.objectContaining({ code: 'NOT_IMPLEMENTED' }),
+  it('maps s3:// URIs to an S3 repository rooted at the prefix', () => {
+    const location = resolveArtifactUri('s3://bucket/team/1/run/artifacts/', proxy, {
+      endpointUrl: 'http://127.0.0.1:9000',
+    });
+    expect(location.repository).toBeInstanceOf(S3ArtifactRepository);
+    expect(location.path).toBe('');
+    const repo = location.repository as S3ArtifactRepository;
+    expect([repo.bucket, repo.prefix]).toEqual(['bucket', 'team/1/run/artifacts']);
+    expect(() => resolveArtifactUri('s3:///x', proxy)).toThrow(
+      expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }),
     );
   });
+
+  it.each(['gs://b/x', 'wasbs://c@a.blob.core.windows.net/x', 'dbfs:/x', 'https://example.com/x'])(
+    'answers NOT_IMPLEMENTED for %s',
+    (uri) => {
+      expect(() => resolveArtifactUri(uri, proxy)).toThrow(
+        expect.objectContaining({ code: 'NOT_IMPLEMENTED' }),
+      );
+    },
+  );
 
   it('rejects file URIs naming another host', () => {
     expect(() => resolveArtifactUri('file://elsewhere/x', proxy)).toThrow(

@@ -2,8 +2,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LoomError } from '@loom/protocol';
+import type { S3Settings } from '../config';
 import type { ArtifactRepository } from './artifact-repository';
 import { LocalArtifactRepository } from './local-artifact-repository';
+import { S3ArtifactRepository } from './s3-artifact-repository';
+import { parseS3Uri, s3ClientFor } from './s3-client';
 
 /** A place in an artifact repository. */
 export interface ArtifactLocation {
@@ -38,17 +41,28 @@ function proxied(proxy: ArtifactRepository | undefined, uri: string, inside: str
   return { repository: proxy, path: inside };
 }
 
+/** The repository rooted at an `s3://bucket/prefix` URI, on the shared client for `s3`. */
+export function s3Repository(uri: string, s3: S3Settings | undefined): S3ArtifactRepository {
+  const { bucket, prefix } = parseS3Uri(uri);
+  return new S3ArtifactRepository(s3ClientFor(s3), bucket, prefix);
+}
+
 /**
  * Resolves `uri` to a repository and path: `mlflow-artifacts:` (and http(s) proxy URLs) go to
- * `proxy`, the `--artifacts-destination` repository; `file:` URIs and plain paths to a local folder.
- * Other schemes answer NOT_IMPLEMENTED until their repository exists.
+ * `proxy`, the `--artifacts-destination` repository; `s3:` URIs to S3 (reached with `s3`);
+ * `file:` URIs and plain paths to a local folder. Other schemes answer NOT_IMPLEMENTED.
  */
-export function resolveArtifactUri(uri: string, proxy: ArtifactRepository | undefined): ArtifactLocation {
+export function resolveArtifactUri(
+  uri: string,
+  proxy: ArtifactRepository | undefined,
+  s3?: S3Settings,
+): ArtifactLocation {
   const scheme = SCHEME.exec(uri)?.[1]?.toLowerCase();
   if (scheme === 'mlflow-artifacts') return proxied(proxy, uri, proxiedPath(uri));
   if ((scheme === 'http' || scheme === 'https') && uri.includes(PROXY_ROUTE)) {
     return proxied(proxy, uri, trimSlashes(uri.slice(uri.indexOf(PROXY_ROUTE) + PROXY_ROUTE.length)));
   }
+  if (scheme === 's3') return { repository: s3Repository(uri, s3), path: '' };
   if (scheme === 'file') {
     let folder: string;
     try {

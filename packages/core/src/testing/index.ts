@@ -1,2 +1,3 @@
 /** Test helpers shared by the packages' suites (`@loom/core/testing`); never imported by product code. */
 export * from './test-backend';
+export * from './test-s3';

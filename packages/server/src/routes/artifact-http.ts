@@ -67,7 +67,7 @@ export async function listUnder(
   relative: string | undefined,
 ): Promise<FileInfoJson[]> {
   const rel = relative === undefined ? '' : validateArtifactPath(relative);
-  const { repository, path: base } = resolveArtifactUri(rootUri, deps.artifacts);
+  const { repository, path: base } = resolveArtifactUri(rootUri, deps.artifacts, deps.config.s3);
   const infos = await repository.listArtifacts(joinArtifactPath(base, rel));
   return infos.map((i) => presentFileInfo(i, joinArtifactPath(rel, path.posix.basename(i.path))));
 }
@@ -75,7 +75,7 @@ export async function listUnder(
 /** The file `relative` under the artifact root `rootUri`. */
 export function locate(deps: AppDeps, rootUri: string, relative: string): ArtifactLocation {
   const rel = validateArtifactPath(relative);
-  const { repository, path: base } = resolveArtifactUri(rootUri, deps.artifacts);
+  const { repository, path: base } = resolveArtifactUri(rootUri, deps.artifacts, deps.config.s3);
   return { repository, path: joinArtifactPath(base, rel) };
 }
 

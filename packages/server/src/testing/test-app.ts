@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import {
-  LocalArtifactRepository,
+  RegistryService,
+  SqlRegistryStore,
   TrackingService,
+  openArtifactDestination,
   openTrackingStore,
   type ServerConfig,
   type TrackingStore,
@@ -65,9 +67,10 @@ export async function createTestApp(overrides: Partial<ServerConfig> = {}): Prom
     defaultArtifactRoot: config.defaultArtifactRoot,
   });
   const artifacts = config.serveArtifacts
-    ? new LocalArtifactRepository(config.artifactsDestination)
+    ? await openArtifactDestination(config.artifactsDestination, config.s3)
     : undefined;
-  const app = createApp({ tracking: new TrackingService(store), artifacts, config });
+  const registry = new RegistryService(new SqlRegistryStore(store.db), store);
+  const app = createApp({ tracking: new TrackingService(store), registry, artifacts, config });
 
   const call: TestApp['call'] = async (method, path, body, headers = {}) => {
     let url = `http://localhost${path}`;

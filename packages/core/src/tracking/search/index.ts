@@ -12,3 +12,5 @@ export {
 export { compileRunSearch, type RunSearchInput } from './run-search-sql';
 export { compileExperimentSearch, type ExperimentSearchInput } from './experiment-search-sql';
 export type { Fragment } from './sql-fragment';
+export { compileRegisteredModelSearch, type RegisteredModelSearchInput } from './registered-model-search-sql';
+export { compileModelVersionSearch, type ModelVersionSearchInput } from './model-version-search-sql';

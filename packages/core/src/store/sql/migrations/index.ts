@@ -1,6 +1,7 @@
 /** The ordered list of schema migrations. Append only: never edit one that has shipped. */
 import type { Dialect } from '../driver';
 import * as tracking from './001-tracking';
+import * as registry from './002-registry';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,7 @@ export interface Migration {
   up(dialect: Dialect): string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'tracking', up: tracking.up }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'tracking', up: tracking.up },
+  { version: 2, name: 'registry', up: registry.up },
+];

@@ -1,0 +1,279 @@
+/**
+ * The Model Registry's front door: MLflow's rules and defaults applied once, then the store.
+ * Method names are MLflow's operation names; the HTTP routes are thin wrappers around them.
+ */
+import { invalidParameter, LoomError, MODEL_VERSION_STAGES, type ModelVersionStage } from '@loom/protocol';
+import type { KeyValue, Page } from '../tracking/entities';
+import type { TrackingStore } from '../tracking/tracking-store';
+import { validateMaxResults } from '../tracking/validation';
+import type { ModelVersion, RegisteredModel } from './entities';
+import {
+  isLocalUri,
+  parseModelsUri,
+  parseRunsUri,
+  validateLocalSource,
+  validateRemoteSource,
+} from './model-source';
+import type { RegistryStore } from './registry-store';
+import { IS_PROMPT_TAG } from '../tracking/search/registry-search-sql';
+import {
+  ACTIVE_STAGES,
+  REGISTRY_LIMITS,
+  canonicalStage,
+  parseModelVersion,
+  validateAlias,
+  validateModelName,
+  validateModelVersionTag,
+  validateRegisteredModelTag,
+} from './validation';
+
+export interface RegistrySearchArgs {
+  filter?: string | undefined;
+  orderBy?: string[] | undefined;
+  maxResults?: number | undefined;
+  pageToken?: string | undefined;
+}
+
+export interface CreateModelVersionArgs {
+  name: string;
+  source: string;
+  runId?: string | undefined;
+  tags?: { key?: string | undefined; value?: string | undefined }[];
+  runLink?: string | undefined;
+  description?: string | undefined;
+  modelId?: string | undefined;
+}
+
+type TagIn = { key?: string | undefined; value?: string | undefined };
+
+/** Model Registry operations with MLflow's validation, defaults and messages. */
+export class RegistryService {
+  constructor(
+    readonly store: RegistryStore,
+    private readonly tracking: TrackingStore,
+    private readonly now: () => number = Date.now,
+    private readonly cwd: string = process.cwd(),
+  ) {}
+
+  createRegisteredModel(args: { name: string; tags?: TagIn[]; description?: string | undefined }) {
+    const name = validateModelName(args.name);
+    const tags = (args.tags ?? []).map(validateRegisteredModelTag);
+    return this.store.createRegisteredModel({ name, tags, description: args.description, time: this.now() });
+  }
+
+  getRegisteredModel(name: string): Promise<RegisteredModel> {
+    return this.store.getRegisteredModel(validateModelName(name));
+  }
+
+  /** Renames a model and its versions; a taken name is RESOURCE_ALREADY_EXISTS. */
+  renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
+    validateModelName(newName, 'New registered model name');
+    return this.store.renameRegisteredModel(validateModelName(name), newName, this.now());
+  }
+
+  /** Sets the description (absent or empty clears it). */
+  updateRegisteredModel(name: string, description: string | undefined): Promise<RegisteredModel> {
+    return this.store.updateRegisteredModel(validateModelName(name), description ?? '', this.now());
+  }
+
+  deleteRegisteredModel(name: string): Promise<void> {
+    return this.store.deleteRegisteredModel(validateModelName(name));
+  }
+
+  /** Searches registered models (max_results 1..1000, default 100). */
+  searchRegisteredModels(args: RegistrySearchArgs): Promise<Page<RegisteredModel>> {
+    const maxResults = args.maxResults ?? REGISTRY_LIMITS.searchRegisteredModelsDefault;
+    validateMaxResults(maxResults, REGISTRY_LIMITS.searchRegisteredModelsMaxResults);
+    return this.store.searchRegisteredModels({
+      filter: args.filter,
+      orderBy: args.orderBy ?? [],
+      maxResults,
+      pageToken: args.pageToken,
+    });
+  }
+
+  /** The newest live version in each requested stage (all four when none are given). */
+  async getLatestVersions(name: string, stages: readonly string[] = []): Promise<ModelVersion[]> {
+    const wanted = stages.length > 0 ? [...new Set(stages.map(canonicalStage))] : [...MODEL_VERSION_STAGES];
+    return this.store.getLatestVersions(validateModelName(name), wanted);
+  }
+
+  setRegisteredModelTag(name: string, key: string, value: string | undefined): Promise<void> {
+    const tag = validateRegisteredModelTag({ key, value });
+    return this.store.setRegisteredModelTag(validateModelName(name), tag);
+  }
+
+  /** Deletes a tag; a missing tag is not an error, a missing model is. */
+  deleteRegisteredModelTag(name: string, key: string): Promise<void> {
+    return this.store.deleteRegisteredModelTag(validateModelName(name), key);
+  }
+
+  /** Points an alias at a version (re-pointing allowed); `latest` and `v<digits>` are reserved. */
+  setRegisteredModelAlias(name: string, alias: string, version: string): Promise<void> {
+    validateAlias(alias, true);
+    return this.store.setRegisteredModelAlias(validateModelName(name), alias, parseModelVersion(version));
+  }
+
+  deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
+    validateAlias(alias, false);
+    return this.store.deleteRegisteredModelAlias(validateModelName(name), alias);
+  }
+
+  /** The version an alias points to; `latest` (any case) is the newest version. Unknown alias: 400. */
+  async getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
+    validateModelName(name);
+    const found =
+      alias.toLowerCase() === 'latest'
+        ? await this.latestOrMissing(name)
+        : await this.store.getModelVersionByAlias(name, validateAlias(alias, false));
+    if (!found) throw invalidParameter(`Registered model alias ${alias} not found.`);
+    return found;
+  }
+
+  private async latestOrMissing(name: string): Promise<ModelVersion | undefined> {
+    await this.store.getRegisteredModel(name);
+    return this.store.getNewestModelVersion(name);
+  }
+
+  /**
+   * Adds a version with MLflow's source checks. A `models:/` source is stored with its resolved
+   * location (a logged model's artifact_uri, or another version's download URI); a `runs:/` source
+   * with the run's artifact_uri + path, so downloads need no client-side resolution.
+   */
+  async createModelVersion(args: CreateModelVersionArgs): Promise<ModelVersion> {
+    const isPrompt = (args.tags ?? []).some((t) => t.key === IS_PROMPT_TAG);
+    if (!isPrompt) await this.validateSource(args.source, args.runId, args.modelId);
+    const name = validateModelName(args.name);
+    const tags = (args.tags ?? []).map(validateModelVersionTag);
+    let runId = args.runId || undefined;
+    let storageLocation: string | undefined;
+    if (/^models:/i.test(args.source)) {
+      const resolved = await this.resolveModelsSource(args.source);
+      storageLocation = resolved.location;
+      runId ??= resolved.runId;
+    } else {
+      const runs = parseRunsUri(args.source);
+      if (runs) storageLocation = await this.runArtifactLocation(runs.runId, runs.path);
+    }
+    if (!runId && args.modelId) runId = (await this.tracking.getLoggedModel(args.modelId)).sourceRunId;
+    return this.store.createModelVersion({
+      name,
+      source: args.source,
+      storageLocation,
+      runId,
+      runLink: args.runLink,
+      description: args.description,
+      modelId: args.modelId || undefined,
+      tags,
+      time: this.now(),
+    });
+  }
+
+  /** Where a `models:/<model_id>` or `models:/<name>/<version>` source's files are, and its run. */
+  private async resolveModelsSource(source: string): Promise<{ location: string; runId?: string }> {
+    try {
+      const parsed = parseModelsUri(source);
+      if (!parsed) throw new Error('expected models:/<model_id> or models:/<name>/<version>');
+      if ('modelId' in parsed) {
+        const logged = await this.tracking.getLoggedModel(parsed.modelId);
+        return { location: logged.artifactUri, runId: logged.sourceRunId || undefined };
+      }
+      const version = parseModelVersion(parsed.version);
+      return { location: await this.store.getModelVersionDownloadUri(parsed.name, version) };
+    } catch (err) {
+      // MLflow raises this as INTERNAL_ERROR (500, retried by its client); it is the caller's mistake.
+      throw invalidParameter(
+        `Unable to fetch model from model URI source artifact location '${source}'.` +
+          `Error: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  /** `<run artifact_uri>/<path>`, or undefined when the run is unknown (MLflow does not check it). */
+  private async runArtifactLocation(runId: string, relative: string): Promise<string | undefined> {
+    try {
+      const run = await this.tracking.getRunInfo(runId);
+      const root = run.artifactUri.replace(/\/+$/, '');
+      return relative ? `${root}/${relative}` : root;
+    } catch (err) {
+      if (err instanceof LoomError && err.code === 'RESOURCE_DOES_NOT_EXIST') return undefined;
+      throw err;
+    }
+  }
+
+  private async validateSource(source: string, runId?: string, modelId?: string): Promise<void> {
+    if (!isLocalUri(source)) return validateRemoteSource(source);
+    if (modelId) {
+      const model = await this.tracking.getLoggedModel(modelId);
+      return validateLocalSource(source, model.artifactUri, 'model_id', this.cwd);
+    }
+    const root = runId ? (await this.tracking.getRunInfo(runId)).artifactUri : undefined;
+    validateLocalSource(source, root, 'run_id', this.cwd);
+  }
+
+  getModelVersion(name: string, version: string): Promise<ModelVersion> {
+    return this.store.getModelVersion(validateModelName(name), parseModelVersion(version));
+  }
+
+  updateModelVersion(name: string, version: string, description: string | undefined): Promise<ModelVersion> {
+    return this.store.updateModelVersion(
+      validateModelName(name),
+      parseModelVersion(version),
+      description ?? '',
+      this.now(),
+    );
+  }
+
+  deleteModelVersion(name: string, version: string): Promise<void> {
+    return this.store.deleteModelVersion(validateModelName(name), parseModelVersion(version), this.now());
+  }
+
+  /** Moves a version to a stage; `archiveExisting` is only allowed for Staging and Production. */
+  transitionModelVersionStage(
+    name: string,
+    version: string,
+    stage: string,
+    archiveExisting = false,
+  ): Promise<ModelVersion> {
+    const target: ModelVersionStage = canonicalStage(stage);
+    if (archiveExisting && !ACTIVE_STAGES.includes(target)) {
+      // MLflow raises this as INTERNAL_ERROR (500), which its client retries; it is the caller's mistake.
+      throw invalidParameter(
+        `Model version transition cannot archive existing model versions because '${stage}' is not an ` +
+          `Active stage. Valid stages are {'Staging', 'Production'}`,
+      );
+    }
+    return this.store.transitionModelVersionStage(
+      validateModelName(name),
+      parseModelVersion(version),
+      target,
+      archiveExisting,
+      this.now(),
+    );
+  }
+
+  getModelVersionDownloadUri(name: string, version: string): Promise<string> {
+    return this.store.getModelVersionDownloadUri(validateModelName(name), parseModelVersion(version));
+  }
+
+  /** Searches model versions (max_results 1..200,000, default 200,000 as in MLflow's proto). */
+  searchModelVersions(args: RegistrySearchArgs): Promise<Page<ModelVersion>> {
+    const maxResults = args.maxResults ?? REGISTRY_LIMITS.searchModelVersionsDefault;
+    validateMaxResults(maxResults, REGISTRY_LIMITS.searchModelVersionsMaxResults);
+    return this.store.searchModelVersions({
+      filter: args.filter,
+      orderBy: args.orderBy ?? [],
+      maxResults,
+      pageToken: args.pageToken,
+    });
+  }
+
+  setModelVersionTag(name: string, version: string, key: string, value: string | undefined): Promise<void> {
+    const tag: KeyValue = validateModelVersionTag({ key, value });
+    return this.store.setModelVersionTag(validateModelName(name), parseModelVersion(version), tag);
+  }
+
+  deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
+    return this.store.deleteModelVersionTag(validateModelName(name), parseModelVersion(version), key);
+  }
+}

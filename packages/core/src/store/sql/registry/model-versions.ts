@@ -1,0 +1,204 @@
+/** Model versions and their tags in SQL. */
+
+import {
+  STAGE_DELETED_INTERNAL,
+  type ModelVersion,
+  type ModelVersionStage,
+} from '../../../registry/entities';
+import type { NewModelVersion, RegistrySearchQuery } from '../../../registry/registry-store';
+import type { KeyValue, Page } from '../../../tracking/entities';
+import { compileModelVersionSearch, decodePageToken, encodePageToken } from '../../../tracking/search';
+import type { Queryable, SqlDriver } from '../driver';
+import { num } from '../sql-util';
+import { loadVersions, modelRow, versionKey } from './rows';
+
+/**
+ * Adds version max(all versions, deleted included) + 1. Bumping the model's update time first takes
+ * its row lock on PostgreSQL, so concurrent creations for one model get distinct numbers (SQLite
+ * runs write transactions one at a time anyway).
+ */
+export async function createModelVersion(db: SqlDriver, v: NewModelVersion): Promise<ModelVersion> {
+  return db.transaction(async (tx) => {
+    const model = await modelRow(tx, v.name);
+    const modelPk = num(model.model_pk);
+    await tx.run('UPDATE registered_models SET last_updated_timestamp = ? WHERE model_pk = ?', [
+      v.time,
+      modelPk,
+    ]);
+    const max = await tx.get<{ v: number | string | null }>(
+      'SELECT MAX(version) AS v FROM model_versions WHERE model_pk = ?',
+      [modelPk],
+    );
+    const version = max?.v === null || max?.v === undefined ? 1 : num(max.v) + 1;
+    await tx.run(
+      `INSERT INTO model_versions (model_pk, version, creation_timestamp, last_updated_timestamp, description,
+         current_stage, source, storage_location, run_id, run_link, status, model_id)
+       VALUES (?, ?, ?, ?, ?, 'None', ?, ?, ?, ?, 'READY', ?)`,
+      [
+        modelPk,
+        version,
+        v.time,
+        v.time,
+        v.description ?? null,
+        v.source,
+        v.storageLocation ?? null,
+        v.runId ?? null,
+        v.runLink ?? null,
+        v.modelId ?? null,
+      ],
+    );
+    for (const tag of v.tags) await upsertVersionTag(tx, modelPk, version, tag);
+    const [created] = await loadVersions(tx, [{ modelPk, version }]);
+    return created!;
+  });
+}
+
+async function upsertVersionTag(q: Queryable, modelPk: number, version: number, tag: KeyValue) {
+  await q.run(
+    `INSERT INTO model_version_tags (model_pk, version, key, value) VALUES (?, ?, ?, ?)
+     ON CONFLICT (model_pk, version, key) DO UPDATE SET value = excluded.value`,
+    [modelPk, version, tag.key, tag.value],
+  );
+}
+
+/** One live version. */
+export async function getModelVersion(q: Queryable, name: string, version: number): Promise<ModelVersion> {
+  const [found] = await loadVersions(q, [await versionKey(q, name, version)]);
+  return found!;
+}
+
+/** Sets a version's description and bumps its update time. */
+export async function updateModelVersion(
+  db: SqlDriver,
+  name: string,
+  version: number,
+  description: string,
+  time: number,
+): Promise<ModelVersion> {
+  return db.transaction(async (tx) => {
+    const key = await versionKey(tx, name, version);
+    await tx.run(
+      'UPDATE model_versions SET description = ?, last_updated_timestamp = ? WHERE model_pk = ? AND version = ?',
+      [description, time, key.modelPk, version],
+    );
+    return getModelVersion(tx, name, version);
+  });
+}
+
+/** Soft delete as MLflow does it: stage Deleted_Internal, fields redacted, aliases to it removed. */
+export async function deleteModelVersion(db: SqlDriver, name: string, version: number, time: number) {
+  await db.transaction(async (tx) => {
+    const key = await versionKey(tx, name, version);
+    await tx.run('UPDATE registered_models SET last_updated_timestamp = ? WHERE model_pk = ?', [
+      time,
+      key.modelPk,
+    ]);
+    await tx.run(
+      `UPDATE model_versions SET current_stage = ?, last_updated_timestamp = ?, description = NULL,
+         user_id = NULL, source = 'REDACTED-SOURCE-PATH', storage_location = NULL,
+         run_id = 'REDACTED-RUN-ID', run_link = 'REDACTED-RUN-LINK', status_message = NULL
+       WHERE model_pk = ? AND version = ?`,
+      [STAGE_DELETED_INTERNAL, time, key.modelPk, version],
+    );
+    await tx.run('DELETE FROM registered_model_aliases WHERE model_pk = ? AND version = ?', [
+      key.modelPk,
+      version,
+    ]);
+  });
+}
+
+/** Moves a version to `stage`, archiving the others in that stage when asked. */
+export async function transitionModelVersionStage(
+  db: SqlDriver,
+  name: string,
+  version: number,
+  stage: ModelVersionStage,
+  archiveExisting: boolean,
+  time: number,
+): Promise<ModelVersion> {
+  return db.transaction(async (tx) => {
+    const key = await versionKey(tx, name, version);
+    await tx.run('UPDATE registered_models SET last_updated_timestamp = ? WHERE model_pk = ?', [
+      time,
+      key.modelPk,
+    ]);
+    if (archiveExisting) {
+      await tx.run(
+        `UPDATE model_versions SET current_stage = 'Archived', last_updated_timestamp = ?
+         WHERE model_pk = ? AND version <> ? AND current_stage = ?`,
+        [time, key.modelPk, version, stage],
+      );
+    }
+    await tx.run(
+      'UPDATE model_versions SET current_stage = ?, last_updated_timestamp = ? WHERE model_pk = ? AND version = ?',
+      [stage, time, key.modelPk, version],
+    );
+    return getModelVersion(tx, name, version);
+  });
+}
+
+/** The stored download location of a live version, else its source. */
+export async function getModelVersionDownloadUri(
+  q: Queryable,
+  name: string,
+  version: number,
+): Promise<string> {
+  const key = await versionKey(q, name, version);
+  const row = await q.get<{ source: string; storage_location: string | null }>(
+    'SELECT source, storage_location FROM model_versions WHERE model_pk = ? AND version = ?',
+    [key.modelPk, version],
+  );
+  return row!.storage_location || row!.source;
+}
+
+/** The newest live version of a model, if it has any. */
+export async function getNewestModelVersion(q: Queryable, name: string): Promise<ModelVersion | undefined> {
+  const model = await modelRow(q, name);
+  const row = await q.get<{ v: number | string | null }>(
+    'SELECT MAX(version) AS v FROM model_versions WHERE model_pk = ? AND current_stage <> ?',
+    [model.model_pk, STAGE_DELETED_INTERNAL],
+  );
+  if (row?.v === null || row?.v === undefined) return undefined;
+  const [found] = await loadVersions(q, [{ modelPk: num(model.model_pk), version: num(row.v) }]);
+  return found;
+}
+
+/** One page of live versions matching a search. */
+export async function searchModelVersions(
+  db: SqlDriver,
+  query: RegistrySearchQuery,
+): Promise<Page<ModelVersion>> {
+  const offset = decodePageToken(query.pageToken);
+  const { sql, params } = compileModelVersionSearch(
+    { filter: query.filter, orderBy: query.orderBy, limit: query.maxResults + 1, offset },
+    db.dialect,
+  );
+  const hits = await db.all<{ model_pk: number | string; version: number | string }>(sql, params);
+  const more = hits.length > query.maxResults;
+  const keys = (more ? hits.slice(0, query.maxResults) : hits).map((h) => ({
+    modelPk: num(h.model_pk),
+    version: num(h.version),
+  }));
+  const items = await loadVersions(db, keys);
+  return { items, nextPageToken: more ? encodePageToken(offset + query.maxResults) : undefined };
+}
+
+/** Upserts a tag of a live version. */
+export async function setModelVersionTag(db: SqlDriver, name: string, version: number, tag: KeyValue) {
+  await db.transaction(async (tx) => {
+    const key = await versionKey(tx, name, version);
+    await upsertVersionTag(tx, key.modelPk, version, tag);
+  });
+}
+
+/** Deletes a version tag; a missing tag is not an error, a missing version is. */
+export async function deleteModelVersionTag(db: SqlDriver, name: string, version: number, key: string) {
+  await db.transaction(async (tx) => {
+    const k = await versionKey(tx, name, version);
+    await tx.run('DELETE FROM model_version_tags WHERE model_pk = ? AND version = ? AND key = ?', [
+      k.modelPk,
+      version,
+      key,
+    ]);
+  });
+}
