@@ -4,9 +4,9 @@ import { STAGE_DELETED_INTERNAL } from '../../registry/entities';
 import type { Dialect } from '../../store/sql/driver';
 import type { Comparison } from './filter-ast';
 import { parseFilter } from './filter-parser';
-import { parseOrderBy, rejectDuplicateOrderKeys } from './order-by';
 import {
   IS_PROMPT_TAG,
+  attributeOrder,
   NOT_A_PROMPT,
   mentionsPromptTag,
   promptComparison,
@@ -18,7 +18,6 @@ import {
   NUMERIC_OPS,
   STRING_OPS,
   numberValue,
-  pyList,
   quotedString,
   requireOperator,
   stringList,
@@ -109,24 +108,7 @@ function versionComparison(c: Comparison, dialect: Dialect): Fragment {
 
 /** ORDER BY terms: the requested keys (default last_updated_timestamp DESC), then MLflow's tie-breaks. */
 function versionOrder(orderBy: readonly string[]): string[] {
-  const clauses = orderBy.length > 0 ? orderBy : DEFAULT_ORDER;
-  const terms: string[] = [];
-  const columns: string[] = [];
-  for (const clause of clauses) {
-    const { identifier, ascending } = parseOrderBy(clause);
-    if (identifier.entity !== undefined && identifier.entity !== 'attribute') {
-      throw invalidParameter(`Invalid order_by entity: ${identifier.entity}`);
-    }
-    const column = ORDER_KEYS[identifier.key];
-    if (!column) {
-      throw invalidParameter(
-        `Invalid order by key '${identifier.key}' specified. Valid keys are ${pyList(Object.keys(ORDER_KEYS))}`,
-      );
-    }
-    columns.push(column);
-    terms.push(`${column} ${ascending ? 'ASC' : 'DESC'}`);
-  }
-  rejectDuplicateOrderKeys(columns, clauses);
+  const { terms, columns } = attributeOrder(orderBy.length > 0 ? orderBy : DEFAULT_ORDER, ORDER_KEYS);
   if (!columns.includes('rm.name')) terms.push('rm.name ASC');
   if (!columns.includes('mv.version')) terms.push('mv.version DESC');
   return terms;

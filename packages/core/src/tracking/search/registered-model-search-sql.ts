@@ -3,9 +3,9 @@ import { invalidParameter } from '@loom/protocol';
 import type { Dialect } from '../../store/sql/driver';
 import type { Comparison } from './filter-ast';
 import { parseFilter } from './filter-parser';
-import { parseOrderBy, rejectDuplicateOrderKeys } from './order-by';
 import {
   IS_PROMPT_TAG,
+  attributeOrder,
   NOT_A_PROMPT,
   mentionsPromptTag,
   promptComparison,
@@ -13,7 +13,7 @@ import {
   tagValue,
 } from './registry-search-sql';
 import { compileTree, stringComparison, type Fragment } from './sql-fragment';
-import { STRING_OPS, pyList, quotedString, requireOperator } from './value-checks';
+import { STRING_OPS, quotedString, requireOperator } from './value-checks';
 
 export interface RegisteredModelSearchInput {
   filter?: string | undefined;
@@ -65,23 +65,7 @@ function modelComparison(c: Comparison, dialect: Dialect): Fragment {
 
 /** ORDER BY terms: the requested keys (default none), then MLflow's `name ASC` tie-break. */
 function modelOrder(orderBy: readonly string[]): string[] {
-  const terms: string[] = [];
-  const columns: string[] = [];
-  for (const clause of orderBy) {
-    const { identifier, ascending } = parseOrderBy(clause);
-    if (identifier.entity !== undefined && identifier.entity !== 'attribute') {
-      throw invalidParameter(`Invalid order_by entity: ${identifier.entity}`);
-    }
-    const column = ORDER_KEYS[identifier.key];
-    if (!column) {
-      throw invalidParameter(
-        `Invalid order by key '${identifier.key}' specified. Valid keys are ${pyList(Object.keys(ORDER_KEYS))}`,
-      );
-    }
-    columns.push(column);
-    terms.push(`${column} ${ascending ? 'ASC' : 'DESC'}`);
-  }
-  rejectDuplicateOrderKeys(columns, orderBy);
+  const { terms, columns } = attributeOrder(orderBy, ORDER_KEYS);
   if (!columns.includes('rm.name')) terms.push('rm.name ASC');
   return terms;
 }

@@ -2,6 +2,7 @@
 import { invalidParameter } from '@loom/protocol';
 import type { Dialect } from '../../store/sql/driver';
 import type { Comparison, FilterNode, Identifier } from './filter-ast';
+import { parseOrderBy, rejectDuplicateOrderKeys } from './order-by';
 import { stringComparison, type Fragment } from './sql-fragment';
 import { STRING_OPS, pyList, quotedString, requireOperator } from './value-checks';
 
@@ -65,3 +66,34 @@ export const NOT_A_PROMPT: Fragment = {
   sql: `NOT EXISTS (SELECT 1 FROM registered_model_tags pt WHERE pt.model_pk = rm.model_pk AND pt.key = ? AND pt.value = 'true')`,
   params: [IS_PROMPT_TAG],
 };
+
+/**
+ * ORDER BY terms for `clauses` over attribute keys mapped to columns by `keys` (the registry searches
+ * order by attributes only), rejecting other entities, unknown keys and duplicates as MLflow does.
+ */
+export function attributeOrder(
+  clauses: readonly string[],
+  keys: Readonly<Record<string, string>>,
+): {
+  terms: string[];
+  columns: string[];
+} {
+  const terms: string[] = [];
+  const columns: string[] = [];
+  for (const clause of clauses) {
+    const { identifier, ascending } = parseOrderBy(clause);
+    if (identifier.entity !== undefined && identifier.entity !== 'attribute') {
+      throw invalidParameter(`Invalid order_by entity: ${identifier.entity}`);
+    }
+    const column = keys[identifier.key];
+    if (!column) {
+      throw invalidParameter(
+        `Invalid order by key '${identifier.key}' specified. Valid keys are ${pyList(Object.keys(keys))}`,
+      );
+    }
+    columns.push(column);
+    terms.push(`${column} ${ascending ? 'ASC' : 'DESC'}`);
+  }
+  rejectDuplicateOrderKeys(columns, clauses);
+  return { terms, columns };
+}
