@@ -127,6 +127,18 @@ describe('runs: logging', () => {
     expect((await getRun(id)).data.params).toEqual([{ key: 'lr', value: '0.1' }]);
   });
 
+  it('lets exactly one of two concurrent writers of a new param win', async () => {
+    const id = await createRun();
+    const results = await Promise.all(
+      ['first', 'second'].map((value) =>
+        t.post('/runs/log-batch', { run_id: id, params: [{ key: 'race', value }] }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
+    const winner = results.findIndex((r) => r.status === 200) === 0 ? 'first' : 'second';
+    expect((await getRun(id)).data.params).toEqual([{ key: 'race', value: winner }]);
+  });
+
   it('truncates long param and tag values as MLflow does', async () => {
     const id = await createRun();
     await t.post('/runs/log-parameter', { run_id: id, key: 'long', value: 'p'.repeat(7000) });

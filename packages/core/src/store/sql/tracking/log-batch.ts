@@ -187,6 +187,12 @@ async function insertModelMetrics(q: Queryable, runId: string, metrics: readonly
   }
 }
 
+/**
+ * Params are immutable: insert what is new, then read back every key of the batch and refuse the
+ * batch if any stored value differs. Inserting first makes a concurrent writer of the same new key
+ * (another server on PostgreSQL) wait on the key and then see the winner's value, so both can never
+ * succeed with different values.
+ */
 async function insertParams(
   q: Queryable,
   runPk: number,
@@ -194,28 +200,25 @@ async function insertParams(
   params: readonly KeyValue[],
 ): Promise<void> {
   if (params.length === 0) return;
-  const existing = new Map<string, string>();
+  const stored = new Map<string, string>();
   for (const part of chunks(params, 300)) {
+    await q.run(
+      `INSERT INTO params (run_pk, key, value) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
+      part.flatMap((p) => [runPk, p.key, p.value]),
+    );
     const rows = await q.all<{ key: string; value: string }>(
       `SELECT key, value FROM params WHERE run_pk = ? AND key IN ${placeholders(part.length)}`,
       [runPk, ...part.map((p) => p.key)],
     );
-    for (const r of rows) existing.set(r.key, r.value);
+    for (const r of rows) stored.set(r.key, r.value);
   }
-  const conflicts = params.filter((p) => existing.has(p.key) && existing.get(p.key) !== p.value);
+  const conflicts = params.filter((p) => stored.get(p.key) !== p.value);
   if (conflicts.length > 0) {
     const shown = conflicts
-      .map((p) => `{'key': '${p.key}', 'old_value': '${existing.get(p.key)}', 'new_value': '${p.value}'}`)
+      .map((p) => `{'key': '${p.key}', 'old_value': '${stored.get(p.key)}', 'new_value': '${p.value}'}`)
       .join(', ');
     throw invalidParameter(
       `Changing param values is not allowed. Params were already logged='[${shown}]' for run ID='${runId}'.`,
-    );
-  }
-  const fresh = params.filter((p) => !existing.has(p.key));
-  for (const part of chunks(fresh, 300)) {
-    await q.run(
-      `INSERT INTO params (run_pk, key, value) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
-      part.flatMap((p) => [runPk, p.key, p.value]),
     );
   }
 }
