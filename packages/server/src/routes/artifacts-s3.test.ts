@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from
 import { s3ClientFor } from '@loom/core';
 import { startTestS3, type TestS3 } from '@loom/core/testing';
 import { createTestApp, type TestApp } from '../testing/test-app';
+import { generated } from '../testing/generated-stream';
 
 const MiB = 1024 * 1024;
 const PROXY = '/api/2.0/mlflow-artifacts';
@@ -231,20 +232,3 @@ describe('runs whose artifact root is s3://', () => {
     expect(hostile.status).toBe(400);
   });
 });
-
-/** A web stream of `size` bytes made on the fly from four reused 1 MiB chunks (never held whole). */
-function generated(size: number, observe?: (chunk: Uint8Array) => void): ReadableStream<Uint8Array> {
-  const chunks = [0, 1, 2, 3].map((i) => new Uint8Array(MiB).fill(65 + i));
-  let sent = 0;
-  let index = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sent >= size) return controller.close();
-      const full = chunks[index++ % chunks.length] as Uint8Array;
-      const chunk = size - sent >= full.length ? full : full.subarray(0, size - sent);
-      sent += chunk.length;
-      observe?.(chunk);
-      controller.enqueue(chunk);
-    },
-  });
-}

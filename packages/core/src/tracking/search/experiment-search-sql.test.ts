@@ -1,7 +1,7 @@
-import { type LoomError, type ViewType } from '@loom/protocol';
+import { type ViewType } from '@loom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileExperimentSearch, type ExperimentSearchInput } from './experiment-search-sql';
-import { openTestDb, type TestDb } from './test-db';
+import { openTestDb, type TestDb, invalidParameterMessage } from './test-db';
 
 let t: TestDb;
 
@@ -44,15 +44,8 @@ async function search(overrides: Partial<ExperimentSearchInput> = {}): Promise<n
   return (await t.db.all<{ experiment_id: number }>(sql, params)).map((r) => r.experiment_id);
 }
 
-async function errorOf(overrides: Partial<ExperimentSearchInput>): Promise<string> {
-  try {
-    await search(overrides);
-  } catch (err) {
-    expect((err as LoomError).code).toBe('INVALID_PARAMETER_VALUE');
-    return (err as LoomError).message;
-  }
-  throw new Error(`no error for ${JSON.stringify(overrides)}`);
-}
+const errorOf = (overrides: Partial<ExperimentSearchInput>): Promise<string> =>
+  invalidParameterMessage(() => search(overrides), JSON.stringify(overrides));
 
 describe('compileExperimentSearch', () => {
   it('orders by creation_time DESC, experiment_id ASC by default', async () => {

@@ -1,7 +1,6 @@
-import type { LoomError } from '@loom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileModelVersionSearch, type ModelVersionSearchInput } from './model-version-search-sql';
-import { openTestDb, type TestDb } from './test-db';
+import { openTestDb, type TestDb, invalidParameterMessage } from './test-db';
 
 let t: TestDb;
 
@@ -58,15 +57,8 @@ async function search(overrides: Partial<ModelVersionSearchInput> = {}): Promise
   );
 }
 
-async function errorOf(overrides: Partial<ModelVersionSearchInput>): Promise<string> {
-  try {
-    await search(overrides);
-  } catch (err) {
-    expect((err as LoomError).code).toBe('INVALID_PARAMETER_VALUE');
-    return (err as LoomError).message;
-  }
-  throw new Error(`no error for ${JSON.stringify(overrides)}`);
-}
+const errorOf = (overrides: Partial<ModelVersionSearchInput>): Promise<string> =>
+  invalidParameterMessage(() => search(overrides), JSON.stringify(overrides));
 
 describe('compileModelVersionSearch', () => {
   it('orders by last_updated_timestamp DESC, name ASC, version DESC; hides deleted versions and prompts', async () => {

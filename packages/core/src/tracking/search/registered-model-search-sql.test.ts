@@ -1,7 +1,6 @@
-import type { LoomError } from '@loom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileRegisteredModelSearch, type RegisteredModelSearchInput } from './registered-model-search-sql';
-import { openTestDb, type TestDb } from './test-db';
+import { openTestDb, type TestDb, invalidParameterMessage } from './test-db';
 
 let t: TestDb;
 
@@ -41,15 +40,8 @@ async function search(overrides: Partial<RegisteredModelSearchInput> = {}): Prom
   return (await t.db.all<{ name: string }>(sql, params)).map((r) => r.name);
 }
 
-async function errorOf(overrides: Partial<RegisteredModelSearchInput>): Promise<string> {
-  try {
-    await search(overrides);
-  } catch (err) {
-    expect((err as LoomError).code).toBe('INVALID_PARAMETER_VALUE');
-    return (err as LoomError).message;
-  }
-  throw new Error(`no error for ${JSON.stringify(overrides)}`);
-}
+const errorOf = (overrides: Partial<RegisteredModelSearchInput>): Promise<string> =>
+  invalidParameterMessage(() => search(overrides), JSON.stringify(overrides));
 
 describe('compileRegisteredModelSearch', () => {
   it('orders by name ASC (binary) and hides prompts by default', async () => {

@@ -1,8 +1,8 @@
-import { LoomError, type ViewType } from '@loom/protocol';
+import { type ViewType } from '@loom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileRunSearch, type RunSearchInput } from './run-search-sql';
 import { testBackendName } from '../../testing/test-backend';
-import { openTestDb, type TestDb } from './test-db';
+import { openTestDb, type TestDb, invalidParameterMessage } from './test-db';
 
 // Experiment 0 holds ra..re (re deleted), experiment 1 holds rf. Default order is start_time DESC,
 // run_id ASC: rb and rd share start_time 3000.
@@ -178,16 +178,8 @@ async function search(overrides: Partial<RunSearchInput> = {}): Promise<string[]
 const where = (filter: string) => search({ filter });
 const orderedBy = (...orderBy: string[]) => search({ orderBy });
 
-async function errorOf(overrides: Partial<RunSearchInput>): Promise<string> {
-  try {
-    await search(overrides);
-  } catch (err) {
-    expect(err).toBeInstanceOf(LoomError);
-    expect((err as LoomError).code).toBe('INVALID_PARAMETER_VALUE');
-    return (err as LoomError).message;
-  }
-  throw new Error(`no error for ${JSON.stringify(overrides)}`);
-}
+const errorOf = (overrides: Partial<RunSearchInput>): Promise<string> =>
+  invalidParameterMessage(() => search(overrides), JSON.stringify(overrides));
 
 describe('compileRunSearch: scope', () => {
   it('orders by start_time DESC then run_id ASC by default', async () => {

@@ -5,6 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { LoomError } from '@loom/protocol';
 import type { SqlDriver, SqlValue } from '../../store/sql/driver';
 import { migrate } from '../../store/sql/migrate';
 import { postgresConnectionString } from '../../store/open-tracking-store';
@@ -45,4 +47,16 @@ export async function openTestDb(): Promise<TestDb> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The message of the INVALID_PARAMETER_VALUE error `run` must reject with; `what` names the input. */
+export async function invalidParameterMessage(run: () => Promise<unknown>, what: string): Promise<string> {
+  try {
+    await run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(LoomError);
+    expect((err as LoomError).code).toBe('INVALID_PARAMETER_VALUE');
+    return (err as LoomError).message;
+  }
+  throw new Error(`no error for ${what}`);
 }
