@@ -12,5 +12,6 @@ export * from './artifacts';
 export * from './registry/entities';
 export * from './registry/registry-store';
 export * from './registry/registry-service';
+export * from './registry/registry-events';
 export * from './registry/validation';
 export { SqlRegistryStore } from './store/sql/registry/sql-registry-store';

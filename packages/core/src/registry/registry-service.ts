@@ -14,6 +14,7 @@ import {
   validateLocalSource,
   validateRemoteSource,
 } from './model-source';
+import { NO_REGISTRY_EVENTS, type RegistryEventSink } from './registry-events';
 import type { RegistryStore } from './registry-store';
 import { IS_PROMPT_TAG } from '../tracking/search/registry-search-sql';
 import {
@@ -53,6 +54,8 @@ export class RegistryService {
     private readonly tracking: TrackingStore,
     private readonly now: () => number = Date.now,
     private readonly cwd: string = process.cwd(),
+    /** Told of each change after it commits (webhooks subscribe here). */
+    readonly events: RegistryEventSink = NO_REGISTRY_EVENTS,
   ) {}
 
   createRegisteredModel(args: { name: string; tags?: TagIn[]; description?: string | undefined }) {
