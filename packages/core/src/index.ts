@@ -13,5 +13,6 @@ export * from './registry/entities';
 export * from './registry/registry-store';
 export * from './registry/registry-service';
 export * from './registry/registry-events';
+export * from './registry/version-files';
 export * from './registry/validation';
 export { SqlRegistryStore } from './store/sql/registry/sql-registry-store';

@@ -1,16 +1,9 @@
 /** The only file that opens a port: starts Loom's HTTP server on a store and stops it cleanly. */
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import {
-  RegistryService,
-  SqlRegistryStore,
-  TrackingService,
-  openArtifactDestination,
-  type ArtifactRepository,
-  openTrackingStore,
-  type ServerConfig,
-} from '@loom/core';
+import type { ServerConfig } from '@loom/core';
 import { createApp } from './app';
+import { openServices } from './services';
 import { DEFAULT_UI_DIR } from './routes/ui';
 
 export interface RunningServer {
@@ -51,17 +44,11 @@ export async function startServer(
   config: ServerConfig,
   options: { uiDir?: string | undefined } = {},
 ): Promise<RunningServer> {
-  // Checked first: an unreachable bucket is a one-line error with nothing opened yet.
-  const artifacts: ArtifactRepository | undefined = config.serveArtifacts
-    ? await openArtifactDestination(config.artifactsDestination, config.s3)
-    : undefined;
-  const store = await openTrackingStore(config.backendStoreUri, {
-    defaultArtifactRoot: config.defaultArtifactRoot,
-  });
+  const services = await openServices(config);
   const app = createApp({
-    tracking: new TrackingService(store),
-    registry: new RegistryService(new SqlRegistryStore(store.db), store),
-    artifacts,
+    tracking: services.tracking,
+    registry: services.registry,
+    artifacts: services.artifacts,
     config,
     uiDir: options.uiDir ?? DEFAULT_UI_DIR,
   });
@@ -72,9 +59,13 @@ export async function startServer(
   try {
     port = await listen(server, config.port, config.host);
   } catch (err) {
-    await store.close();
+    await services.close();
     throw err;
   }
+  // Versions a stopped server left PENDING_REGISTRATION get their files now, in the background.
+  void services.registry.resumePendingRegistrations().catch((err: unknown) => {
+    console.error(`loom: could not resume pending registrations: ${(err as Error).message}`);
+  });
   let closing: Promise<void> | undefined;
   return {
     port,
@@ -83,7 +74,7 @@ export async function startServer(
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }).then(() => store.close());
+      }).then(() => services.close());
       return closing;
     },
   };

@@ -15,7 +15,8 @@ import {
   validateRemoteSource,
 } from './model-source';
 import { NO_REGISTRY_EVENTS, type RegistryEventSink } from './registry-events';
-import type { RegistryStore } from './registry-store';
+import type { RegistrationOutcome, RegistryStore } from './registry-store';
+import type { VersionFiles } from './version-files';
 import { IS_PROMPT_TAG } from '../tracking/search/registry-search-sql';
 import {
   ACTIVE_STAGES,
@@ -47,16 +48,42 @@ export interface CreateModelVersionArgs {
 
 type TagIn = { key?: string | undefined; value?: string | undefined };
 
+export interface RegistryServiceOptions {
+  now?: () => number;
+  /** What relative local sources are resolved against. */
+  cwd?: string;
+  /** Told of each change after it commits (webhooks subscribe here). */
+  events?: RegistryEventSink;
+  /** Where versions' files are copied; without it versions reference their source and are READY at once. */
+  files?: VersionFiles | undefined;
+  /**
+   * How long create-model-version waits for the copy before answering PENDING_REGISTRATION (clients
+   * then poll get-model-version, as MLflow's do). Default 2 s.
+   */
+  registrationWaitMs?: number;
+}
+
 /** Model Registry operations with MLflow's validation, defaults and messages. */
 export class RegistryService {
+  private readonly now: () => number;
+  private readonly cwd: string;
+  readonly events: RegistryEventSink;
+  private readonly files: VersionFiles | undefined;
+  private readonly registrationWaitMs: number;
+  /** Copies under way, so that closing can wait for them. */
+  private readonly registering = new Set<Promise<void>>();
+
   constructor(
     readonly store: RegistryStore,
     private readonly tracking: TrackingStore,
-    private readonly now: () => number = Date.now,
-    private readonly cwd: string = process.cwd(),
-    /** Told of each change after it commits (webhooks subscribe here). */
-    readonly events: RegistryEventSink = NO_REGISTRY_EVENTS,
-  ) {}
+    options: RegistryServiceOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.cwd = options.cwd ?? process.cwd();
+    this.events = options.events ?? NO_REGISTRY_EVENTS;
+    this.files = options.files;
+    this.registrationWaitMs = options.registrationWaitMs ?? 2000;
+  }
 
   createRegisteredModel(args: { name: string; tags?: TagIn[]; description?: string | undefined }) {
     const name = validateModelName(args.name);
@@ -159,7 +186,8 @@ export class RegistryService {
       if (runs) storageLocation = await this.runArtifactLocation(runs.runId, runs.path);
     }
     if (!runId && args.modelId) runId = (await this.tracking.getLoggedModel(args.modelId)).sourceRunId;
-    return this.store.createModelVersion({
+    const copies = this.files !== undefined && !isPrompt;
+    const created = await this.store.createModelVersion({
       name,
       source: args.source,
       storageLocation,
@@ -169,7 +197,61 @@ export class RegistryService {
       modelId: args.modelId || undefined,
       tags,
       time: this.now(),
+      status: copies ? 'PENDING_REGISTRATION' : 'READY',
     });
+    if (!copies) return created;
+    const done = this.register(name, created.version, storageLocation ?? args.source);
+    const waited = await Promise.race([
+      done.then(() => true),
+      new Promise<false>((resolve) => setTimeout(resolve, this.registrationWaitMs, false).unref()),
+    ]);
+    return waited ? this.store.getModelVersion(name, created.version) : created;
+  }
+
+  /**
+   * Copies a pending version's files into registry storage, then marks it READY, or
+   * FAILED_REGISTRATION with the reason. Never rejects: a failure to record the outcome leaves the
+   * version pending, and `resumePendingRegistrations` (run at server start) finishes it.
+   */
+  private register(name: string, version: number, from: string): Promise<void> {
+    const files = this.files!;
+    const work = (async () => {
+      let outcome: RegistrationOutcome;
+      try {
+        const copied = await files.copy(from);
+        outcome =
+          copied.kind === 'copied'
+            ? { status: 'READY', storageLocation: copied.location }
+            : { status: 'READY' };
+      } catch (err) {
+        outcome = {
+          status: 'FAILED_REGISTRATION',
+          statusMessage: `Copying the model files from ${from} failed: ${(err as Error).message}`,
+        };
+      }
+      await this.store.finishModelVersionRegistration(name, version, outcome);
+    })().catch((err: unknown) => {
+      console.error(`loom: registration of ${name} v${version} left pending: ${(err as Error).message}`);
+    });
+    this.registering.add(work);
+    void work.finally(() => this.registering.delete(work));
+    return work;
+  }
+
+  /**
+   * Finishes registrations a stopped server left pending. Safe with several servers: copies go to
+   * fresh folders and only the first outcome recorded for a version counts.
+   */
+  async resumePendingRegistrations(): Promise<number> {
+    if (!this.files) return 0;
+    const pending = await this.store.listPendingRegistrations();
+    for (const p of pending) await this.register(p.name, p.version, p.from);
+    return pending.length;
+  }
+
+  /** Waits for the copies under way (before the store closes). */
+  async drain(): Promise<void> {
+    while (this.registering.size > 0) await Promise.all([...this.registering]);
   }
 
   /** Where a `models:/<model_id>` or `models:/<name>/<version>` source's files are, and its run. */

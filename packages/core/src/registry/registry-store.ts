@@ -3,7 +3,7 @@
  * applied before the store is called, in registry-service.ts. Method names are MLflow's operation names.
  */
 import type { KeyValue, Page } from '../tracking/entities';
-import type { ModelVersion, ModelVersionStage, RegisteredModel } from './entities';
+import type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel } from './entities';
 
 export interface NewRegisteredModel {
   name: string;
@@ -23,6 +23,24 @@ export interface NewModelVersion {
   modelId?: string | undefined;
   tags: KeyValue[];
   time: number;
+  /** READY unless the registry still has to copy the files (PENDING_REGISTRATION). */
+  status?: ModelVersionStatus | undefined;
+}
+
+/** How a pending registration ended. */
+export interface RegistrationOutcome {
+  status: 'READY' | 'FAILED_REGISTRATION';
+  /** The registry's copy of the files, when one was made. */
+  storageLocation?: string | undefined;
+  statusMessage?: string | undefined;
+}
+
+/** A version still waiting for its files, and where they come from. */
+export interface PendingRegistration {
+  name: string;
+  version: number;
+  /** Where the files are read from: the stored location, else the source. */
+  from: string;
 }
 
 export interface RegistrySearchQuery {
@@ -55,6 +73,14 @@ export interface RegistryStore {
 
   /** Adds the next version (max of all versions ever, deleted included, + 1). */
   createModelVersion(v: NewModelVersion): Promise<ModelVersion>;
+  /** Ends a PENDING_REGISTRATION; false when the version is no longer pending (or gone). */
+  finishModelVersionRegistration(
+    name: string,
+    version: number,
+    outcome: RegistrationOutcome,
+  ): Promise<boolean>;
+  /** Live versions still in PENDING_REGISTRATION, oldest first. */
+  listPendingRegistrations(): Promise<PendingRegistration[]>;
   getModelVersion(name: string, version: number): Promise<ModelVersion>;
   updateModelVersion(name: string, version: number, description: string, time: number): Promise<ModelVersion>;
   /** Soft-deletes a version: hidden everywhere, its aliases removed, its number never reused. */

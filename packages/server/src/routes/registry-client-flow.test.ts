@@ -65,11 +65,31 @@ describe('Python client registry flows', () => {
     // load_model("models:/clf/1"): get-download-uri, then the artifact repo of that URI.
     const uri = (await t.get('/model-versions/get-download-uri', { name: 'clf', version: '1' })).body
       .artifact_uri;
-    expect(uri).toBe(`${run.artifact_uri}/model`);
-    const mlmodel = await t.app.request(
-      `/api/2.0/mlflow-artifacts/artifacts/${uri.replace('mlflow-artifacts:/', '')}/MLmodel`,
-    );
-    expect(await mlmodel.text()).toBe('artifact_path: model\n');
+    // The registry holds its own copy of the files, so the version outlives the run's artifacts.
+    expect(uri).toMatch(/^mlflow-artifacts:\/_registry\/[0-9a-f]{32}$/);
+    const [, copy] = /^mlflow-artifacts:\/(.*)$/.exec(uri)!;
+    const read = (path: string) => t.app.request(`/api/2.0/mlflow-artifacts/artifacts/${path}`);
+    const runFolder = run.artifact_uri.replace('mlflow-artifacts:/', '');
+    expect(
+      (
+        await t.app.request(`/api/2.0/mlflow-artifacts/artifacts/${runFolder}/model/model.pkl`, {
+          method: 'DELETE',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.app.request(`/api/2.0/mlflow-artifacts/artifacts/${runFolder}/model/MLmodel`, {
+          method: 'DELETE',
+        })
+      ).status,
+    ).toBe(200);
+    expect((await read(`${runFolder}/model/MLmodel`)).status).toBe(404);
+    expect(await (await read(`${copy}/MLmodel`)).text()).toBe('artifact_path: model\n');
+    expect(await (await read(`${copy}/model.pkl`)).text()).toBe('bytes');
+    // Each version has its own copy.
+    const second = (await t.get('/model-versions/get-download-uri', { name: 'clf', version: '2' })).body;
+    expect(second.artifact_uri).not.toBe(uri);
   });
 
   it('log_model(..., registered_model_name) in MLflow 3: models:/<model_id> with model_id', async () => {
@@ -107,7 +127,7 @@ describe('Python client registry flows', () => {
     const byAlias = await t.get('/registered-models/alias', { name: 'reg', alias: 'champion' });
     expect(byAlias.body.model_version).toMatchObject({ version: '1', aliases: ['champion'] });
     const uri = await t.get('/model-versions/get-download-uri', { name: 'reg', version: '1' });
-    expect(uri.body.artifact_uri).toBe(logged.artifact_uri);
+    expect(uri.body.artifact_uri).toMatch(/^mlflow-artifacts:\/_registry\//);
     const file = await t.call('GET', '/model-versions/get-artifact', {
       name: 'reg',
       version: '1',

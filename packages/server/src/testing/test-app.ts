@@ -6,23 +6,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import {
-  RegistryService,
-  SqlRegistryStore,
-  TrackingService,
-  openArtifactDestination,
-  openTrackingStore,
-  type ServerConfig,
-  type TrackingStore,
-} from '@loom/core';
+import type { RegistryServiceOptions, ServerConfig, TrackingStore } from '@loom/core';
 import { createTestBackend } from '@loom/core/testing';
 import { createApp } from '../app';
+import { openServices, type Services } from '../services';
 
 export interface TestApp {
   app: Hono;
   dir: string;
   config: ServerConfig;
   store: TrackingStore;
+  services: Services;
   /** Sends a request; GET bodies become the query string (arrays as repeated keys). */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
   /** POST to `/api/2.0/mlflow<path>` and the parsed JSON, asserting nothing. */
@@ -49,7 +43,10 @@ function toQuery(query: Record<string, unknown>): string {
 }
 
 /** Opens a fresh store in a temp folder and builds the app around it. */
-export async function createTestApp(overrides: Partial<ServerConfig> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<ServerConfig> = {},
+  registryOptions: Omit<RegistryServiceOptions, 'files'> = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'loom-test-'));
   const backend = await createTestBackend(dir);
   const config: ServerConfig = {
@@ -63,14 +60,9 @@ export async function createTestApp(overrides: Partial<ServerConfig> = {}): Prom
     workers: 1,
     ...overrides,
   };
-  const store = await openTrackingStore(config.backendStoreUri, {
-    defaultArtifactRoot: config.defaultArtifactRoot,
-  });
-  const artifacts = config.serveArtifacts
-    ? await openArtifactDestination(config.artifactsDestination, config.s3)
-    : undefined;
-  const registry = new RegistryService(new SqlRegistryStore(store.db), store);
-  const app = createApp({ tracking: new TrackingService(store), registry, artifacts, config });
+  const services = await openServices(config, registryOptions);
+  const { store, tracking, registry, artifacts } = services;
+  const app = createApp({ tracking, registry, artifacts, config });
 
   const call: TestApp['call'] = async (method, path, body, headers = {}) => {
     let url = `http://localhost${path}`;
@@ -95,11 +87,12 @@ export async function createTestApp(overrides: Partial<ServerConfig> = {}): Prom
     dir,
     config,
     store,
+    services,
     call,
     post: (path, body) => call('POST', `/api/2.0/mlflow${path}`, body),
     get: (path, query) => call('GET', `/api/2.0/mlflow${path}`, query ?? {}),
     async close() {
-      await store.close();
+      await services.close();
       await backend.drop();
       rmSync(dir, { recursive: true, force: true });
     },

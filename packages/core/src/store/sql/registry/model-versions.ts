@@ -5,7 +5,12 @@ import {
   type ModelVersion,
   type ModelVersionStage,
 } from '../../../registry/entities';
-import type { NewModelVersion, RegistrySearchQuery } from '../../../registry/registry-store';
+import type {
+  NewModelVersion,
+  PendingRegistration,
+  RegistrationOutcome,
+  RegistrySearchQuery,
+} from '../../../registry/registry-store';
 import type { KeyValue, Page } from '../../../tracking/entities';
 import { compileModelVersionSearch, decodePageToken, encodePageToken } from '../../../tracking/search';
 import type { Queryable, SqlDriver } from '../driver';
@@ -33,7 +38,7 @@ export async function createModelVersion(db: SqlDriver, v: NewModelVersion): Pro
     await tx.run(
       `INSERT INTO model_versions (model_pk, version, creation_timestamp, last_updated_timestamp, description,
          current_stage, source, storage_location, run_id, run_link, status, model_id)
-       VALUES (?, ?, ?, ?, ?, 'None', ?, ?, ?, ?, 'READY', ?)`,
+       VALUES (?, ?, ?, ?, ?, 'None', ?, ?, ?, ?, ?, ?)`,
       [
         modelPk,
         version,
@@ -44,6 +49,7 @@ export async function createModelVersion(db: SqlDriver, v: NewModelVersion): Pro
         v.storageLocation ?? null,
         v.runId ?? null,
         v.runLink ?? null,
+        v.status ?? 'READY',
         v.modelId ?? null,
       ],
     );
@@ -59,6 +65,49 @@ async function upsertVersionTag(q: Queryable, modelPk: number, version: number, 
      ON CONFLICT (model_pk, version, key) DO UPDATE SET value = excluded.value`,
     [modelPk, version, tag.key, tag.value],
   );
+}
+
+/** Ends a pending registration; only a version still PENDING_REGISTRATION changes. */
+export async function finishModelVersionRegistration(
+  db: SqlDriver,
+  name: string,
+  version: number,
+  outcome: RegistrationOutcome,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const model = await tx.get<{ model_pk: number | string }>(
+      'SELECT model_pk FROM registered_models WHERE name = ?',
+      [name],
+    );
+    if (!model) return false;
+    const changed = await tx.run(
+      // The update time stays: MLflow's clients see a fresh version with both times equal.
+      `UPDATE model_versions SET status = ?, status_message = ?,
+         storage_location = COALESCE(?, storage_location)
+       WHERE model_pk = ? AND version = ? AND status = 'PENDING_REGISTRATION' AND current_stage <> ?`,
+      [
+        outcome.status,
+        outcome.statusMessage ?? null,
+        outcome.storageLocation ?? null,
+        num(model.model_pk),
+        version,
+        STAGE_DELETED_INTERNAL,
+      ],
+    );
+    return changed > 0;
+  });
+}
+
+/** Live versions waiting for their files, oldest first. */
+export async function listPendingRegistrations(q: Queryable): Promise<PendingRegistration[]> {
+  const rows = await q.all<{ name: string; version: number | string; from_uri: string }>(
+    `SELECT rm.name, mv.version, COALESCE(mv.storage_location, mv.source) AS from_uri
+     FROM model_versions mv JOIN registered_models rm ON rm.model_pk = mv.model_pk
+     WHERE mv.status = 'PENDING_REGISTRATION' AND mv.current_stage <> ?
+     ORDER BY mv.creation_timestamp, rm.name, mv.version`,
+    [STAGE_DELETED_INTERNAL],
+  );
+  return rows.map((r) => ({ name: r.name, version: num(r.version), from: r.from_uri }));
 }
 
 /** One live version. */

@@ -3,6 +3,7 @@ import type { ModelVersionStage } from '../../../registry/entities';
 import type {
   NewModelVersion,
   NewRegisteredModel,
+  RegistrationOutcome,
   RegistryStore,
   RegistrySearchQuery,
 } from '../../../registry/registry-store';
@@ -60,6 +61,12 @@ export class SqlRegistryStore implements RegistryStore {
 
   createModelVersion(v: NewModelVersion) {
     return versions.createModelVersion(this.db, v);
+  }
+  finishModelVersionRegistration(name: string, version: number, outcome: RegistrationOutcome) {
+    return versions.finishModelVersionRegistration(this.db, name, version, outcome);
+  }
+  listPendingRegistrations() {
+    return versions.listPendingRegistrations(this.db);
   }
   getModelVersion(name: string, version: number) {
     return versions.getModelVersion(this.db, name, version);

@@ -1,0 +1,57 @@
+/**
+ * The services a server runs on, opened from its configuration: the store, the tracking and registry
+ * services and the artifact proxy's repository. `startServer` and the tests' `createTestApp` both
+ * build their app from this, so they run the same wiring.
+ */
+import {
+  ProxiedVersionFiles,
+  RegistryService,
+  SqlRegistryStore,
+  TrackingService,
+  openArtifactDestination,
+  openTrackingStore,
+  type ArtifactRepository,
+  type RegistryServiceOptions,
+  type ServerConfig,
+  type TrackingStore,
+} from '@loom/core';
+
+export interface Services {
+  store: TrackingStore;
+  tracking: TrackingService;
+  registry: RegistryService;
+  artifacts: ArtifactRepository | undefined;
+  /** Lets background work finish, then closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the artifact destination first (an unreachable bucket is a one-line error with nothing opened
+ * yet), then the store. Registry versions get their own copy of their files when the server proxies
+ * artifacts.
+ */
+export async function openServices(
+  config: ServerConfig,
+  registryOptions: Omit<RegistryServiceOptions, 'files'> = {},
+): Promise<Services> {
+  const artifacts = config.serveArtifacts
+    ? await openArtifactDestination(config.artifactsDestination, config.s3)
+    : undefined;
+  const store = await openTrackingStore(config.backendStoreUri, {
+    defaultArtifactRoot: config.defaultArtifactRoot,
+  });
+  const registry = new RegistryService(new SqlRegistryStore(store.db), store, {
+    ...registryOptions,
+    files: artifacts ? new ProxiedVersionFiles(artifacts, config.s3) : undefined,
+  });
+  return {
+    store,
+    tracking: new TrackingService(store),
+    registry,
+    artifacts,
+    async close() {
+      await registry.drain();
+      await store.close();
+    },
+  };
+}
