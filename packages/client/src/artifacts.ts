@@ -1,5 +1,5 @@
 /** Run artifacts: listing one folder, and the URL that downloads a file. */
-import type { FileInfoJson } from '@loom/protocol';
+import { LoomError, type FileInfoJson } from '@loom/protocol';
 import type { CallOptions, Http } from './http';
 
 export interface ArtifactListing {
@@ -27,4 +27,60 @@ export async function listArtifacts(
 /** The URL that downloads one artifact file of a run (MLflow's `/get-artifact`). */
 export function artifactDownloadUrl(http: Http, runId: string, path: string): string {
   return http.url('/get-artifact', { run_id: runId, path });
+}
+
+const PROXY_ROUTE = '/api/2.0/mlflow-artifacts/artifacts/';
+
+/**
+ * The proxy path (`/api/2.0/mlflow-artifacts/artifacts/<p>`) of an artifact root the server proxies:
+ * `mlflow-artifacts:/<p>`, `mlflow-artifacts://host:port/<p>` or an http(s) URL of the proxy route.
+ * Undefined for roots the client would have to write itself (local paths, s3://...).
+ */
+export function proxyPathOf(artifactUri: string): string | undefined {
+  const trim = (p: string) => p.replace(/^\/+|\/+$/g, '');
+  if (artifactUri.startsWith('mlflow-artifacts:')) {
+    let rest = artifactUri.slice('mlflow-artifacts:'.length);
+    if (rest.startsWith('//')) {
+      const slash = rest.indexOf('/', 2);
+      rest = slash === -1 ? '' : rest.slice(slash);
+    }
+    return `${PROXY_ROUTE}${trim(rest)}`;
+  }
+  const at = artifactUri.indexOf(PROXY_ROUTE);
+  if (/^https?:/.test(artifactUri) && at !== -1) {
+    return `${PROXY_ROUTE}${trim(artifactUri.slice(at + PROXY_ROUTE.length))}`;
+  }
+  return undefined;
+}
+
+/** Encodes each segment of a `/`-separated relative path for a URL. */
+function encodePath(path: string): string {
+  return path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(encodeURIComponent)
+    .join('/');
+}
+
+/**
+ * Uploads one file to `<artifactUri>/<path>` through the server's artifact proxy. Roots outside the
+ * proxy are written by the Node-only `logArtifact` (local folders) or not at all (NOT_IMPLEMENTED).
+ */
+export async function uploadArtifact(
+  http: Http,
+  artifactUri: string,
+  path: string,
+  body: Uint8Array | string,
+  contentType?: string,
+  options?: CallOptions,
+): Promise<void> {
+  const base = proxyPathOf(artifactUri);
+  if (base === undefined) {
+    throw new LoomError(
+      'NOT_IMPLEMENTED',
+      `The artifact root '${artifactUri}' is not served by the tracking server's artifact proxy; ` +
+        'start the server with --serve-artifacts (the default) or log artifacts from Node to a local root',
+    );
+  }
+  await http.put(`${base}/${encodePath(path)}`, body, contentType, options);
 }

@@ -14,7 +14,10 @@ import * as runs from './runs';
 
 /** Drops the leading `http` argument of an endpoint function. */
 type Bound<F> = F extends (http: Http, ...args: infer A) => infer R ? (...args: A) => R : never;
-type Endpoints = typeof experiments & typeof runs & Omit<typeof metrics, 'metricValue'> & typeof artifacts;
+type Endpoints = typeof experiments &
+  Omit<typeof runs, 'LOG_BATCH_LIMITS'> &
+  Omit<typeof metrics, 'metricValue' | 'wireDouble'> &
+  Omit<typeof artifacts, 'proxyPathOf'>;
 
 export type LoomClient = { readonly http: Http } & { readonly [K in keyof Endpoints]: Bound<Endpoints[K]> };
 
@@ -29,11 +32,15 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     http,
     searchExperiments: bind(experiments.searchExperiments),
     getExperiment: bind(experiments.getExperiment),
+    getExperimentByName: bind(experiments.getExperimentByName),
     createExperiment: bind(experiments.createExperiment),
     updateExperiment: bind(experiments.updateExperiment),
     deleteExperiment: bind(experiments.deleteExperiment),
     restoreExperiment: bind(experiments.restoreExperiment),
     searchRuns: bind(runs.searchRuns),
+    createRun: bind(runs.createRun),
+    logBatch: bind(runs.logBatch),
+    logInputs: bind(runs.logInputs),
     getRun: bind(runs.getRun),
     updateRun: bind(runs.updateRun),
     deleteRun: bind(runs.deleteRun),
@@ -44,6 +51,7 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     getMetricHistoryBulkInterval: bind(metrics.getMetricHistoryBulkInterval),
     listArtifacts: bind(artifacts.listArtifacts),
     artifactDownloadUrl: bind(artifacts.artifactDownloadUrl),
+    uploadArtifact: bind(artifacts.uploadArtifact),
   };
 }
 

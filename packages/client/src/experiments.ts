@@ -52,6 +52,20 @@ export async function getExperiment(
   return res.experiment;
 }
 
+/** One experiment by name; RESOURCE_DOES_NOT_EXIST when there is none. */
+export async function getExperimentByName(
+  http: Http,
+  name: string,
+  options?: CallOptions,
+): Promise<ExperimentJson> {
+  const res = await http.get<{ experiment: ExperimentJson }>(
+    `${BASE}/get-by-name`,
+    { experiment_name: name },
+    options,
+  );
+  return res.experiment;
+}
+
 export interface CreateExperimentArgs {
   name: string;
   artifactLocation?: string | undefined;

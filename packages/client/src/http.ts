@@ -94,6 +94,20 @@ export class Http {
     );
   }
 
+  /** PUT raw bytes to `path` (artifact uploads through the proxy). */
+  async put(
+    path: string,
+    body: Uint8Array | string,
+    contentType = 'application/octet-stream',
+    options?: CallOptions,
+  ): Promise<void> {
+    await this.send(
+      this.url(path),
+      { method: 'PUT', body, headers: { 'content-type': contentType } },
+      options,
+    );
+  }
+
   private async send<T>(url: string, init: RequestInit, options: CallOptions = {}): Promise<T> {
     let res: Response;
     try {

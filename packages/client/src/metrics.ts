@@ -12,6 +12,14 @@ export function metricValue(value: WireDouble): number {
   return NaN;
 }
 
+/** A number as a wire double: NaN and the infinities as MLflow's strings. */
+export function wireDouble(value: number): WireDouble {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return 'Infinity';
+  if (value === -Infinity) return '-Infinity';
+  return value;
+}
+
 export interface GetMetricHistoryArgs {
   runId: string;
   metricKey: string;

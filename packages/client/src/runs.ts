@@ -1,5 +1,13 @@
 /** Run endpoints (service.proto), named after MLflow's operations. */
-import type { RunInfoJson, RunJson, RunStatus, ViewType } from '@loom/protocol';
+import type {
+  DatasetInputJson,
+  KeyValue,
+  MetricJson,
+  RunInfoJson,
+  RunJson,
+  RunStatus,
+  ViewType,
+} from '@loom/protocol';
 import type { CallOptions, Http } from './http';
 
 const BASE = '/api/2.0/mlflow/runs';
@@ -95,4 +103,65 @@ export async function deleteTag(
   options?: CallOptions,
 ): Promise<void> {
   await http.post(`${BASE}/delete-tag`, { run_id: runId, key }, options);
+}
+
+export interface CreateRunArgs {
+  experimentId: string;
+  runName?: string | undefined;
+  /** Epoch ms; the server's clock when absent. */
+  startTime?: number | undefined;
+  userId?: string | undefined;
+  tags?: KeyValue[] | undefined;
+}
+
+/** Starts a RUNNING run. */
+export async function createRun(http: Http, args: CreateRunArgs, options?: CallOptions): Promise<RunJson> {
+  const res = await http.post<{ run: RunJson }>(
+    `${BASE}/create`,
+    {
+      experiment_id: args.experimentId,
+      run_name: args.runName,
+      start_time: args.startTime,
+      user_id: args.userId,
+      tags: args.tags,
+    },
+    options,
+  );
+  return res.run;
+}
+
+export interface LogBatchArgs {
+  metrics?: readonly MetricJson[] | undefined;
+  params?: readonly KeyValue[] | undefined;
+  tags?: readonly KeyValue[] | undefined;
+}
+
+/**
+ * Logs metrics, params and tags in one request, all or nothing. MLflow's limits: 1000 metrics,
+ * 100 params, 100 tags, 1000 items in all (LOG_BATCH_LIMITS).
+ */
+export async function logBatch(
+  http: Http,
+  runId: string,
+  args: LogBatchArgs,
+  options?: CallOptions,
+): Promise<void> {
+  await http.post(
+    `${BASE}/log-batch`,
+    { run_id: runId, metrics: args.metrics ?? [], params: args.params ?? [], tags: args.tags ?? [] },
+    options,
+  );
+}
+
+/** MLflow's per-request limits of log-batch. */
+export const LOG_BATCH_LIMITS = Object.freeze({ metrics: 1000, params: 100, tags: 100, total: 1000 });
+
+/** Records datasets the run used (log-inputs). */
+export async function logInputs(
+  http: Http,
+  runId: string,
+  datasets: readonly DatasetInputJson[],
+  options?: CallOptions,
+): Promise<void> {
+  await http.post(`${BASE}/log-inputs`, { run_id: runId, datasets }, options);
 }
