@@ -21,6 +21,8 @@ export interface LogQueueOptions {
   maxBackoffMs?: number;
   /** How long one batch is retried before it counts as failed. Default 10 minutes. */
   retryForMs?: number;
+  /** Metric-only batches sent at once. Default 2: one is encoded and sent while the server stores the other. */
+  maxInFlight?: number;
 }
 
 /** Items the server refused, with its error. */
@@ -65,6 +67,7 @@ export class LogQueue {
       initialBackoffMs: options.initialBackoffMs ?? 200,
       maxBackoffMs: options.maxBackoffMs ?? 5000,
       retryForMs: options.retryForMs ?? 10 * 60_000,
+      maxInFlight: options.maxInFlight ?? 2,
     };
   }
 
@@ -103,8 +106,26 @@ export class LogQueue {
     });
   }
 
+  /**
+   * Sends batches until the queue is empty. Metric-only batches go out up to `maxInFlight` at a time
+   * (their order does not matter: points are keyed by step and timestamp, and the latest value is
+   * kept by the server whatever the arrival order); a batch with params or tags waits for those in
+   * flight and goes alone, so a tag set twice ends with the later value.
+   */
   private async drain(): Promise<void> {
-    while (this.pending > 0) await this.sendSplitting(this.takeBatch());
+    const inFlight = new Set<Promise<void>>();
+    while (this.pending > 0) {
+      const batch = this.takeBatch();
+      if (batch.params.length > 0 || batch.tags.length > 0) {
+        await Promise.all(inFlight);
+        await this.sendSplitting(batch);
+        continue;
+      }
+      const sending = this.sendSplitting(batch).finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
+      if (inFlight.size >= this.options.maxInFlight) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
   }
 
   /** The next batch within MLflow's limits: params and tags first, then metrics. */
