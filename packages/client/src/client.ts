@@ -44,6 +44,7 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     getMetricHistoryBulkInterval: bind(metrics.getMetricHistoryBulkInterval),
     listArtifacts: bind(artifacts.listArtifacts),
     artifactDownloadUrl: bind(artifacts.artifactDownloadUrl),
+    getArtifactHead: bind(artifacts.getArtifactHead),
   };
 }
 
