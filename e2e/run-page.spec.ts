@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startCliServer, type CliServer } from '../test/support/cli-server';
 import { hasChromium, launchBrowser, screenshot, type Browser } from './browser';
-import { seedRunPage, type SeededRunPage } from './seed';
+import { seedRunPage, WIDE_PARAMS, type SeededRunPage } from './seed';
 
 const JOURNEY_TIMEOUT_MS = 60_000;
 const SETUP_TIMEOUT_MS = 180_000;
@@ -174,10 +174,111 @@ describe.skipIf(!needsBrowser)('run page journeys', () => {
     expect(await page.title()).not.toBe('pwned');
   });
 
+  journey('filter-autocomplete', async () => {
+    await page.goto(`${server.url}/experiments/${seeded.experimentId}`);
+    await page.getByTestId('run-count').filter({ hasText: /^3$/ }).waitFor();
+    const filter = page.getByLabel('Filter runs');
+    await filter.click();
+    await filter.pressSequentially('par');
+    const list = page.getByRole('listbox', { name: 'Filter suggestions' });
+    await list.getByRole('option', { name: /params\./ }).waitFor();
+    await filter.press('Tab');
+    expect(await filter.inputValue()).toBe('params.');
+    await list.getByRole('option', { name: /params\.alpha/ }).click();
+    expect(await filter.inputValue()).toBe('params.alpha ');
+    // An unclosed quote is caught before the server sees it.
+    await filter.pressSequentially("= '0.5");
+    await filter.press('Enter');
+    await page
+      .getByTestId('filter-error')
+      .filter({ hasText: /never closed/ })
+      .waitFor();
+    expect(new URL(page.url()).searchParams.get('filter')).toBeNull();
+    await filter.pressSequentially("'");
+    await filter.press('Enter');
+    await page.waitForURL(/filter=params.alpha/);
+    await page.getByTestId('filter-error').waitFor({ state: 'detached' });
+    expect(await runNames()).toEqual(['sweep-parent']);
+    // Keys after `and` complete too.
+    await filter.pressSequentially(' and tags.f');
+    await list.getByRole('option', { name: /tags\.fold/ }).waitFor();
+  });
+
+  journey('nested-runs', async () => {
+    await page.goto(`${server.url}/experiments/${seeded.experimentId}`);
+    await page.getByTestId('run-count').filter({ hasText: /^3$/ }).waitFor();
+    // Children start folded under their parent.
+    expect(await runNames()).toEqual(['sweep-parent']);
+    await page.getByRole('button', { name: 'Expand sweep-parent' }).click();
+    await until(runNames, (n) => n.length === 3, 'the children to show');
+    expect((await runNames())[0]).toBe('sweep-parent');
+    expect((await runNames()).slice(1).sort()).toEqual(['child-a', 'child-b']);
+    await page.getByRole('button', { name: 'Collapse sweep-parent' }).click();
+    await until(runNames, (n) => n.length === 1, 'the children to fold');
+  });
+
+  journey('delete-and-restore-runs', async () => {
+    await page.getByRole('button', { name: 'Expand sweep-parent' }).click();
+    await page.getByLabel('Select child-b').check();
+    await page.getByRole('button', { name: 'Delete (1)' }).click();
+    await page.getByTestId('run-count').filter({ hasText: /^2$/ }).waitFor();
+    expect(await runNames()).not.toContain('child-b');
+
+    await page.getByRole('tab', { name: 'Deleted' }).click();
+    await page.waitForURL(/view=deleted/);
+    await page.getByTestId('run-count').filter({ hasText: /^1$/ }).waitFor();
+    expect(await runNames()).toEqual(['child-b']);
+    await page.getByLabel('Select child-b').check();
+    await page.getByRole('button', { name: 'Restore (1)' }).click();
+    await page.getByText('No deleted runs').waitFor();
+    await page.getByRole('tab', { name: 'Active' }).click();
+    await page.getByTestId('run-count').filter({ hasText: /^3$/ }).waitFor();
+  });
+
+  journey('runs-of-several-experiments', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Choose run-page', { exact: true }).check();
+    await page.getByLabel('Choose run-page-wide').check();
+    await page.getByRole('button', { name: 'Show runs (2)' }).click();
+    await page.waitForURL(`**/experiments/${seeded.experimentId},${seeded.wideExperimentId}`);
+    await page.getByRole('heading', { name: '2 experiments' }).waitFor();
+    await page.getByTestId('run-count').filter({ hasText: /^4$/ }).waitFor();
+    const table = page.getByTestId('run-table');
+    await table.getByRole('columnheader', { name: 'Experiment' }).waitFor();
+    await table
+      .getByRole('row')
+      .filter({ hasText: 'wide-run' })
+      .getByRole('link', { name: 'run-page-wide' })
+      .waitFor();
+  });
+
+  journey('column-virtualization', async () => {
+    const cols = Array.from({ length: WIDE_PARAMS }, (_, i) => `params.p${String(i).padStart(3, '0')}`);
+    await page.goto(`${server.url}/experiments/${seeded.wideExperimentId}?cols=${cols.join(',')}`);
+    const table = page.getByTestId('run-table');
+    await table.getByRole('columnheader', { name: /p000/ }).waitFor();
+    expect(await table.getAttribute('aria-colcount')).toBe(String(WIDE_PARAMS + 5 + 1));
+    // Only the columns in view (and a few either side) are rendered.
+    expect(await table.getByRole('columnheader').count()).toBeLessThan(30);
+    expect(await table.getByRole('columnheader', { name: /p239/ }).count()).toBe(0);
+    await table.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await table.getByRole('columnheader', { name: /p239/ }).waitFor();
+    await table.getByRole('cell', { name: '239', exact: true }).waitFor();
+    expect(await table.getByRole('columnheader', { name: /p000/ }).count()).toBe(0);
+    // The run name stays pinned on the left.
+    await table.getByRole('link', { name: 'wide-run' }).waitFor();
+    expect(await table.getByRole('columnheader').count()).toBeLessThan(30);
+  });
+
   it('served the whole journey without page errors', () => {
     expect(browser.problems.filter((p) => p.startsWith('page error'))).toEqual([]);
   });
 });
+
+/** The run names shown in the table, top to bottom (only rendered rows). */
+async function runNames(): Promise<string[]> {
+  return page.locator('[data-testid=run-table] [role=row] a.row-title').allTextContents();
+}
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
   const deadline = Date.now() + 15_000;

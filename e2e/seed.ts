@@ -109,7 +109,12 @@ export interface SeededRunPage {
   experimentId: string;
   parentId: string;
   childIds: string[];
+  /** A second experiment with one run `wide-run` logging `WIDE_PARAMS` params. */
+  wideExperimentId: string;
 }
+
+/** Params of the wide run: `p000` … `p239`, enough columns that most must stay out of the DOM. */
+export const WIDE_PARAMS = 240;
 
 /** A 1×1 red PNG. */
 const PNG_1X1 = Buffer.from(
@@ -198,5 +203,20 @@ export async function seedRunPage(url: string, name: string): Promise<SeededRunP
     );
     if (!put.ok) throw new Error(`artifact upload of ${path} answered ${put.status}`);
   }
-  return { experimentId, parentId, childIds };
+  const wideExperimentId = await loom.createExperiment({ name: `${name}-wide` });
+  const { run: wide } = (await post(url, '/runs/create', {
+    experiment_id: wideExperimentId,
+    run_name: 'wide-run',
+    start_time: Date.now(),
+  })) as { run: { info: { run_id: string } } };
+  // MLflow takes at most 100 params a batch.
+  for (let start = 0; start < WIDE_PARAMS; start += 100)
+    await post(url, '/runs/log-batch', {
+      run_id: wide.info.run_id,
+      params: Array.from({ length: Math.min(100, WIDE_PARAMS - start) }, (_, j) => ({
+        key: `p${String(start + j).padStart(3, '0')}`,
+        value: String(start + j),
+      })),
+    });
+  return { experimentId, parentId, childIds, wideExperimentId };
 }
