@@ -151,6 +151,13 @@ describe.skipIf(!needsBrowser)('run page journeys', () => {
       .getByRole('heading', { name: 'Report' })
       .waitFor();
 
+    await tree.getByRole('button', { name: /logs/ }).click();
+    await tree.getByRole('button', { name: /train\.log/ }).click();
+    await preview.getByTestId('preview-truncated').waitFor();
+    const shown = await preview.locator('pre').textContent();
+    expect(shown!.length).toBe(1024 * 1024);
+    expect(shown!.startsWith('step done\n')).toBe(true);
+
     await tree.getByRole('button', { name: /model/ }).click();
     await tree.getByRole('button', { name: /MLmodel/ }).click();
     const card = preview.getByTestId('mlmodel-card');

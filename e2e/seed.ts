@@ -195,6 +195,8 @@ export async function seedRunPage(url: string, name: string): Promise<SeededRunP
     ['plots/dot.png', PNG_1X1],
     ['report.html', '<h1>Report</h1><script>document.title = "pwned"</script>'],
     ['model/MLmodel', MLMODEL.replace('RUN_ID', parentId)],
+    // Larger than the preview reads (1 MB): shown cut, with a download link.
+    ['logs/train.log', 'step done\n'.repeat(150_000)],
   ];
   for (const [path, body] of files) {
     const put = await fetch(
