@@ -104,3 +104,121 @@ export async function seedManyRuns(url: string, name: string, count: number): Pr
   await Promise.all(Array.from({ length: 16 }, worker));
   return experimentId;
 }
+
+export interface SeededRunPage {
+  experimentId: string;
+  parentId: string;
+  childIds: string[];
+  /** A second experiment with one run `wide-run` logging `WIDE_PARAMS` params. */
+  wideExperimentId: string;
+}
+
+/** Params of the wide run: `p000` … `p239`, enough columns that most must stay out of the DOM. */
+export const WIDE_PARAMS = 240;
+
+/** A 1×1 red PNG. */
+const PNG_1X1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+const MLMODEL = `artifact_path: model
+flavors:
+  python_function:
+    loader_module: mlflow.sklearn
+    model_path: model.pkl
+    python_version: 3.11.4
+  sklearn:
+    pickled_model: model.pkl
+    sklearn_version: 1.4.2
+mlflow_version: 2.17.0
+run_id: RUN_ID
+signature:
+  inputs: '[{"type": "double", "name": "petal_width", "required": true}, {"type": "string", "name": "colour", "required": false}]'
+  outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-1]}}]'
+  params: null
+utc_time_created: '2024-05-01 10:20:30.123456'
+`;
+
+/**
+ * A parent run with two nested children, in its own experiment; the parent has a dataset input, a
+ * git commit and artifacts of every preview kind (CSV with quoted cells, JSON, PNG, HTML, MLmodel).
+ */
+export async function seedRunPage(url: string, name: string): Promise<SeededRunPage> {
+  const loom = createClient({ baseUrl: url });
+  const experimentId = await loom.createExperiment({ name });
+  const create = async (runName: string, tags: { key: string; value: string }[]) => {
+    const { run } = (await post(url, '/runs/create', {
+      experiment_id: experimentId,
+      run_name: runName,
+      start_time: Date.now(),
+      tags,
+    })) as { run: { info: { run_id: string } } };
+    return run.info.run_id;
+  };
+  const parentId = await create('sweep-parent', [
+    { key: 'mlflow.source.git.commit', value: '0123456789abcdef0123456789abcdef01234567' },
+    { key: 'mlflow.source.name', value: 'train.py' },
+    { key: 'mlflow.source.type', value: 'LOCAL' },
+    { key: 'stage', value: 'dev' },
+  ]);
+  const childIds: string[] = [];
+  for (const child of ['child-a', 'child-b'])
+    childIds.push(
+      await create(child, [
+        { key: 'mlflow.parentRunId', value: parentId },
+        { key: 'fold', value: child },
+      ]),
+    );
+  await post(url, '/runs/log-batch', {
+    run_id: parentId,
+    params: [{ key: 'alpha', value: '0.5' }],
+    metrics: [{ key: 'rmse', value: 0.25, timestamp: Date.now(), step: 0 }],
+  });
+  await post(url, '/runs/log-inputs', {
+    run_id: parentId,
+    datasets: [
+      {
+        tags: [{ key: 'mlflow.data.context', value: 'training' }],
+        dataset: {
+          name: 'iris',
+          digest: 'd41d8cd9',
+          source_type: 'local',
+          source: '{"uri": "/data/iris.csv"}',
+        },
+      },
+    ],
+  });
+  const files: [string, string | Buffer][] = [
+    ['data/table.csv', 'name,comment\n"Lovelace, Ada","said ""hi"""\nTuring,plain\n'],
+    ['metrics.json', '{"rmse":0.25,"folds":[1,2]}'],
+    ['plots/dot.png', PNG_1X1],
+    ['report.html', '<h1>Report</h1><script>document.title = "pwned"</script>'],
+    ['model/MLmodel', MLMODEL.replace('RUN_ID', parentId)],
+    // Larger than the preview reads (1 MB): shown cut, with a download link.
+    ['logs/train.log', 'step done\n'.repeat(150_000)],
+  ];
+  for (const [path, body] of files) {
+    const put = await fetch(
+      `${url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${parentId}/artifacts/${path}`,
+      { method: 'PUT', body },
+    );
+    if (!put.ok) throw new Error(`artifact upload of ${path} answered ${put.status}`);
+  }
+  const wideExperimentId = await loom.createExperiment({ name: `${name}-wide` });
+  const { run: wide } = (await post(url, '/runs/create', {
+    experiment_id: wideExperimentId,
+    run_name: 'wide-run',
+    start_time: Date.now(),
+  })) as { run: { info: { run_id: string } } };
+  // MLflow takes at most 100 params a batch.
+  for (let start = 0; start < WIDE_PARAMS; start += 100)
+    await post(url, '/runs/log-batch', {
+      run_id: wide.info.run_id,
+      params: Array.from({ length: Math.min(100, WIDE_PARAMS - start) }, (_, j) => ({
+        key: `p${String(start + j).padStart(3, '0')}`,
+        value: String(start + j),
+      })),
+    });
+  return { experimentId, parentId, childIds, wideExperimentId };
+}

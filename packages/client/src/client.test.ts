@@ -181,6 +181,24 @@ describe('runs, metrics and artifacts', () => {
     const res = await fetch(loom.artifactDownloadUrl(id, 'dir/notes.txt'));
     expect(await res.text()).toBe('hello artifacts');
   });
+
+  it('reads only the head of a large artifact, and all of a small one', async () => {
+    const id = runIds[0]!;
+    const big = 'x'.repeat(300_000);
+    const put = await fetch(
+      `${server.url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${id}/artifacts/big.txt`,
+      { method: 'PUT', body: big },
+    );
+    expect(put.status).toBe(200);
+    const head = await loom.getArtifactHead(id, 'big.txt', 1000);
+    expect(head.truncated).toBe(true);
+    expect(head.bytes.length).toBe(1000);
+    const small = await loom.getArtifactHead(id, 'dir/notes.txt', 1000);
+    expect(small.truncated).toBe(false);
+    expect(new TextDecoder().decode(small.bytes)).toBe('hello artifacts');
+    const missing = await loom.getArtifactHead(id, 'nope.txt', 10).catch((e: unknown) => e);
+    expect((missing as LoomError).code).toBe('RESOURCE_DOES_NOT_EXIST');
+  });
 });
 
 describe('transport', () => {

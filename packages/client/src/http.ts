@@ -108,7 +108,27 @@ export class Http {
     );
   }
 
+  /** GET `path` and the raw response (for file bodies); errors are thrown as for JSON calls. */
+  async getRaw(
+    path: string,
+    query: Record<string, QueryValue>,
+    options: CallOptions = {},
+  ): Promise<Response> {
+    return this.fetchOk(this.url(path, query), { method: 'GET', headers: { accept: '*/*' } }, options);
+  }
+
   private async send<T>(url: string, init: RequestInit, options: CallOptions = {}): Promise<T> {
+    const res = await this.fetchOk(url, init, options);
+    const text = await res.text();
+    if (text.trim() === '') return {} as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new LoomError('INTERNAL_ERROR', `The server answered ${url} with invalid JSON`);
+    }
+  }
+
+  private async fetchOk(url: string, init: RequestInit, options: CallOptions): Promise<Response> {
     let res: Response;
     try {
       res = await this.fetchFn(url, {
@@ -124,12 +144,6 @@ export class Http {
       );
     }
     if (!res.ok) throw await errorFromResponse(res);
-    const text = await res.text();
-    if (text.trim() === '') return {} as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new LoomError('INTERNAL_ERROR', `The server answered ${url} with invalid JSON`);
-    }
+    return res;
   }
 }

@@ -15,4 +15,4 @@ export {
   type MetricHistoryPage,
   type GetMetricHistoryBulkIntervalArgs,
 } from './metrics';
-export type { ArtifactListing } from './artifacts';
+export type { ArtifactListing, ArtifactHead } from './artifacts';

@@ -10,6 +10,8 @@ describe('matchRoute', () => {
     expect(matchRoute('/runs/abc')).toEqual({ page: 'run', runId: 'abc' });
     expect(matchRoute('/runs/abc/x')).toEqual({ page: 'not-found' });
     expect(matchRoute(paths.runs('a b'))).toEqual({ page: 'runs', experimentId: 'a b' });
+    expect(paths.runs('1,2')).toBe('/experiments/1,2');
+    expect(matchRoute(paths.runs('1,2'))).toEqual({ page: 'runs', experimentId: '1,2' });
   });
 
   it('edits query strings without dropping other keys', () => {

@@ -36,8 +36,9 @@ export function matchRoute(pathname: string): Route {
 /** Paths of the pages, the inverse of `matchRoute`. */
 export const paths = {
   experiments: (): string => '/',
+  // Commas stay readable: `/experiments/1,2` is the runs of two experiments.
   runs: (experimentId: string, query?: URLSearchParams): string =>
-    withQuery(`/experiments/${encodeURIComponent(experimentId)}`, query),
+    withQuery(`/experiments/${encodeURIComponent(experimentId).replace(/%2C/g, ',')}`, query),
   compare: (experimentId: string, query?: URLSearchParams): string =>
     withQuery(`/experiments/${encodeURIComponent(experimentId)}/compare`, query),
   run: (runId: string, query?: URLSearchParams): string =>

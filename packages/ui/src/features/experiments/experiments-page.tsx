@@ -1,4 +1,7 @@
-/** The home page: every experiment, searchable by name, with create, rename, delete and restore. */
+/**
+ * The home page: every experiment, searchable by name, with create, rename, delete and restore, and
+ * a selection of several whose runs open in one table.
+ */
 import { useState, type FormEvent } from 'react';
 import type { ExperimentJson } from '@loom/protocol';
 import { errorText, loom } from '../../api';
@@ -24,6 +27,9 @@ export function ExperimentsPage() {
   const [extra, setExtra] = useState<Listing | undefined>();
   const [notice, setNotice] = useState<{ text: string; undo?: () => void } | undefined>();
   const [actionError, setActionError] = useState<string | undefined>();
+  const [chosen, setChosen] = useState<readonly string[]>([]);
+  const choose = (id: string, on: boolean) =>
+    setChosen((c) => (on ? [...c.filter((x) => x !== id), id] : c.filter((x) => x !== id)));
 
   const listing = useAsync(
     async (signal) => {
@@ -86,9 +92,22 @@ export function ExperimentsPage() {
         title="Experiments"
         subtitle="Every training run you track lives in an experiment."
         actions={
-          <CreateExperiment
-            onCreated={(name) => act(async () => undefined, { text: `Created “${name}”.` })}
-          />
+          <>
+            {!deletedView && (
+              <button
+                type="button"
+                className="btn"
+                disabled={chosen.length === 0}
+                title="Show the runs of the chosen experiments in one table"
+                onClick={() => navigate(paths.runs(chosen.join(',')))}
+              >
+                Show runs{chosen.length > 0 ? ` (${chosen.length})` : ''}
+              </button>
+            )}
+            <CreateExperiment
+              onCreated={(name) => act(async () => undefined, { text: `Created “${name}”.` })}
+            />
+          </>
         }
       />
 
@@ -165,6 +184,7 @@ export function ExperimentsPage() {
           <table className="table" aria-label="Experiments">
             <thead>
               <tr>
+                {!deletedView && <th style={{ width: 36 }} aria-label="Select" />}
                 <th>Name</th>
                 <th className="num">ID</th>
                 <th>Created</th>
@@ -177,6 +197,8 @@ export function ExperimentsPage() {
                 <ExperimentRow
                   key={e.experiment_id}
                   experiment={e}
+                  chosen={deletedView ? undefined : chosen.includes(e.experiment_id)}
+                  onChoose={(on) => choose(e.experiment_id, on)}
                   onRename={(name) =>
                     act(() => loom.updateExperiment(e.experiment_id, name), { text: `Renamed to “${name}”.` })
                   }
@@ -207,11 +229,16 @@ const qs = (q: URLSearchParams): string => (q.toString() ? `?${q.toString()}` : 
 
 function ExperimentRow({
   experiment: e,
+  chosen,
+  onChoose,
   onRename,
   onDelete,
   onRestore,
 }: {
   experiment: ExperimentJson;
+  /** Undefined when the list offers no selection (the deleted view). */
+  chosen: boolean | undefined;
+  onChoose: (on: boolean) => void;
   onRename: (name: string) => Promise<void>;
   onDelete: () => void;
   onRestore: () => void;
@@ -228,6 +255,16 @@ function ExperimentRow({
 
   return (
     <tr>
+      {chosen !== undefined && (
+        <td>
+          <input
+            type="checkbox"
+            aria-label={`Choose ${e.name}`}
+            checked={chosen}
+            onChange={(ev) => onChoose(ev.target.checked)}
+          />
+        </td>
+      )}
       <td>
         {editing ? (
           <form className="inline-form" onSubmit={(ev) => void save(ev)}>

@@ -1,4 +1,7 @@
-/** One run: overview, a chart of any of its metrics, latest metrics, params, tags and artifacts. */
+/**
+ * One run: overview, description, a chart of any of its metrics, latest metrics, params, tags,
+ * datasets and artifacts.
+ */
 import { useMemo, useState, type ReactNode } from 'react';
 import type { KeyValue, RunJson } from '@loom/protocol';
 import { metricValue } from '@loom/client';
@@ -11,7 +14,11 @@ import { formatDuration, formatMetric, formatTime, runDuration } from '../../lib
 import { navigate, paths, useLocation, withParams } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
 import { MetricChartPanel } from '../metrics/metric-chart-panel';
-import { ArtifactList } from './artifact-list';
+import { ArtifactBrowser } from './artifact-browser';
+import './run-page.css';
+import { DatasetTable } from './dataset-table';
+import { NOTE_TAG, RunNote } from './run-note';
+import { TagEditor } from './tag-editor';
 
 const tagOf = (run: RunJson, key: string): string | undefined =>
   run.data.tags?.find((t) => t.key === key)?.value;
@@ -61,6 +68,7 @@ function RunView({
     [run],
   );
   const tags = run.data.tags ?? [];
+  const datasets = run.inputs?.dataset_inputs ?? [];
   const chartMetric = query.get('metric') ?? metrics[0]?.key;
   const chartRuns = useMemo(
     () => [{ runId: info.run_id, name: info.run_name || info.run_id }],
@@ -69,6 +77,7 @@ function RunView({
   const deleted = info.lifecycle_stage === 'deleted';
   const parent = tagOf(run, 'mlflow.parentRunId');
   const commit = tagOf(run, 'mlflow.source.git.commit');
+  const sourceType = tagOf(run, 'mlflow.source.type');
 
   const lifecycle = async () => {
     setActionError(undefined);
@@ -115,10 +124,15 @@ function RunView({
             <Fact label="Ended">{formatTime(info.end_time)}</Fact>
             <Fact label="Duration">{formatDuration(runDuration(info, Date.now()))}</Fact>
             <Fact label="User">{info.user_id || '—'}</Fact>
-            <Fact label="Source">{tagOf(run, 'mlflow.source.name') ?? '—'}</Fact>
+            <Fact label="Source">
+              <span className="mono break">{tagOf(run, 'mlflow.source.name') ?? '—'}</span>
+              {sourceType && <span className="muted"> ({sourceType.toLowerCase()})</span>}
+            </Fact>
             {commit && (
               <Fact label="Git commit">
-                <span className="mono">{commit.slice(0, 12)}</span>
+                <span className="mono" title={commit}>
+                  {commit.slice(0, 12)}
+                </span>
               </Fact>
             )}
             {parent && (
@@ -172,6 +186,10 @@ function RunView({
         </Card>
       </div>
 
+      <Card title="Description">
+        <RunNote runId={info.run_id} note={tagOf(run, NOTE_TAG)} onChanged={onChanged} />
+      </Card>
+
       {chartMetric && (
         <Card
           title={
@@ -209,12 +227,16 @@ function RunView({
           <KeyValueTable rows={params} empty="No parameters logged" label="Parameters" />
         </Card>
         <Card title="Tags" count={tags.filter((t) => !t.key.startsWith('mlflow.')).length}>
-          <TagList tags={tags} />
+          <TagEditor runId={info.run_id} tags={tags} onChanged={onChanged} />
         </Card>
       </div>
 
+      <Card title="Datasets" count={datasets.length}>
+        <DatasetTable inputs={datasets} />
+      </Card>
+
       <Card title="Artifacts">
-        <ArtifactList runId={info.run_id} />
+        <ArtifactBrowser runId={info.run_id} />
       </Card>
     </div>
   );
@@ -267,24 +289,5 @@ function KeyValueTable({ rows, empty, label }: { rows: KeyValue[]; empty: string
         ))}
       </tbody>
     </table>
-  );
-}
-
-function TagList({ tags }: { tags: KeyValue[] }) {
-  const [showSystem, setShowSystem] = useState(false);
-  const user = tags.filter((t) => !t.key.startsWith('mlflow.')).sort((a, b) => a.key.localeCompare(b.key));
-  const system = tags.filter((t) => t.key.startsWith('mlflow.')).sort((a, b) => a.key.localeCompare(b.key));
-  return (
-    <>
-      <KeyValueTable rows={user} empty="No tags" label="Tags" />
-      {system.length > 0 && (
-        <div className="system-tags">
-          <button type="button" className="link-button muted" onClick={() => setShowSystem(!showSystem)}>
-            {showSystem ? 'Hide' : 'Show'} {system.length} system tag{system.length === 1 ? '' : 's'}
-          </button>
-          {showSystem && <KeyValueTable rows={system} empty="" label="System tags" />}
-        </div>
-      )}
-    </>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunJson } from '@loom/protocol';
-import { cellValue, collectKeys, dataColumn, defaultColumns } from './run-columns';
+import { cellValue, collectKeys, dataColumn, defaultColumns, mergeKeys } from './run-columns';
 
 const run = (
   metrics: Record<string, number | 'NaN'>,
@@ -63,5 +63,15 @@ describe('run columns', () => {
       'params.batch',
       'params.lr',
     ]);
+  });
+});
+
+describe('mergeKeys', () => {
+  it('unites two key sets, sorted and without repeats', () => {
+    const merged = mergeKeys(
+      { metrics: ['loss'], params: ['lr'], tags: ['team'] },
+      { metrics: ['acc', 'loss'], params: [], tags: ['fold'] },
+    );
+    expect(merged).toEqual({ metrics: ['acc', 'loss'], params: ['lr'], tags: ['fold', 'team'] });
   });
 });

@@ -107,3 +107,13 @@ export function defaultColumns(keys: RunKeys, metrics = 4, params = 3): string[]
     ...keys.params.slice(0, params).map((k) => `params.${k}`),
   ];
 }
+
+/** The union of two key sets, each list sorted. */
+export function mergeKeys(a: RunKeys, b: RunKeys): RunKeys {
+  const merge = (x: string[], y: string[]) => [...new Set([...x, ...y])].sort((p, q) => p.localeCompare(q));
+  return {
+    metrics: merge(a.metrics, b.metrics),
+    params: merge(a.params, b.params),
+    tags: merge(a.tags, b.tags),
+  };
+}

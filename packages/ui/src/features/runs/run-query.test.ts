@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextSort, orderByClause, parseRunsQuery, runsQueryParams } from './run-query';
+import { experimentIdsOf, nextSort, orderByClause, parseRunsQuery, runsQueryParams } from './run-query';
 
 describe('runs query', () => {
   it('round-trips through the URL', () => {
@@ -49,5 +49,12 @@ describe('runs query', () => {
     expect(orderByClause({ column: 'attributes.start_time', dir: 'asc' })).toBe('attributes.start_time ASC');
     expect(orderByClause({ column: 'metrics.val loss', dir: 'asc' })).toBe('metrics.`val loss` ASC');
     expect(orderByClause({ column: 'params.a.b', dir: 'asc' })).toBe('params.`a.b` ASC');
+  });
+});
+
+describe('experimentIdsOf', () => {
+  it('reads one or several experiment ids from the path, once each', () => {
+    expect(experimentIdsOf('7')).toEqual(['7']);
+    expect(experimentIdsOf('1,2, 5,2,')).toEqual(['1', '2', '5']);
   });
 });

@@ -69,3 +69,8 @@ export function orderByClause(sort: RunSort): string {
   const name = PLAIN_NAME.test(key) ? key : `\`${key.replace(/`/g, '``')}\``;
   return `${entity}.${name} ${sort.dir.toUpperCase()}`;
 }
+
+/** The experiment ids of a runs path segment, `1` or `1,2,5` (several experiments in one table). */
+export function experimentIdsOf(segment: string): string[] {
+  return [...new Set(segment.split(',').map((s) => s.trim()))].filter((s) => s !== '');
+}

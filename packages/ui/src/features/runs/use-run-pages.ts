@@ -3,7 +3,7 @@
  * changes (the previous request is aborted), the next one when `loadMore()` is called near the end.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { RunJson } from '@loom/protocol';
+import type { RunJson, ViewType } from '@loom/protocol';
 import { loom } from '../../api';
 
 export interface RunPagesQuery {
@@ -11,6 +11,8 @@ export interface RunPagesQuery {
   filter: string;
   orderBy: string[];
   pageSize: number;
+  /** Active runs when absent. */
+  runViewType?: ViewType | undefined;
 }
 
 export interface RunPages {
@@ -60,6 +62,7 @@ export function useRunPages(query: RunPagesQuery): RunPages {
             filter: q.filter,
             orderBy: q.orderBy,
             maxResults: q.pageSize,
+            runViewType: q.runViewType,
             pageToken,
           },
           { signal: controller.signal },
