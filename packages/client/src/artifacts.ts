@@ -29,7 +29,6 @@ export function artifactDownloadUrl(http: Http, runId: string, path: string): st
   return http.url('/get-artifact', { run_id: runId, path });
 }
 
-<<<<<<< HEAD
 const PROXY_ROUTE = '/api/2.0/mlflow-artifacts/artifacts/';
 
 /**
@@ -84,7 +83,8 @@ export async function uploadArtifact(
     );
   }
   await http.put(`${base}/${encodePath(path)}`, body, contentType, options);
-=======
+}
+
 export interface ArtifactHead {
   /** The first bytes of the file, at most the `maxBytes` asked for. */
   bytes: Uint8Array;
@@ -129,5 +129,4 @@ export async function getArtifactHead(
     if (at === bytes.length) break;
   }
   return { bytes, truncated };
->>>>>>> h/runui
 }

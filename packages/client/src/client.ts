@@ -51,11 +51,8 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     getMetricHistoryBulkInterval: bind(metrics.getMetricHistoryBulkInterval),
     listArtifacts: bind(artifacts.listArtifacts),
     artifactDownloadUrl: bind(artifacts.artifactDownloadUrl),
-<<<<<<< HEAD
     uploadArtifact: bind(artifacts.uploadArtifact),
-=======
     getArtifactHead: bind(artifacts.getArtifactHead),
->>>>>>> h/runui
   };
 }
 

@@ -103,7 +103,8 @@ export class Http {
   ): Promise<void> {
     await this.send(
       this.url(path),
-      { method: 'PUT', body, headers: { 'content-type': contentType } },
+      // Node's Buffer is a Uint8Array over ArrayBufferLike, which the DOM's BodyInit type does not name.
+      { method: 'PUT', body: body as RequestInit['body'], headers: { 'content-type': contentType } },
       options,
     );
   }
