@@ -10,11 +10,18 @@ import * as artifacts from './artifacts';
 import * as experiments from './experiments';
 import { Http, type CallOptions, type ClientOptions } from './http';
 import * as metrics from './metrics';
+import * as modelVersions from './model-versions';
+import * as registeredModels from './registered-models';
 import * as runs from './runs';
 
 /** Drops the leading `http` argument of an endpoint function. */
 type Bound<F> = F extends (http: Http, ...args: infer A) => infer R ? (...args: A) => R : never;
-type Endpoints = typeof experiments & typeof runs & Omit<typeof metrics, 'metricValue'> & typeof artifacts;
+type Endpoints = typeof experiments &
+  typeof runs &
+  Omit<typeof metrics, 'metricValue'> &
+  typeof artifacts &
+  typeof registeredModels &
+  typeof modelVersions;
 
 export type LoomClient = { readonly http: Http } & { readonly [K in keyof Endpoints]: Bound<Endpoints[K]> };
 
@@ -44,6 +51,29 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     getMetricHistoryBulkInterval: bind(metrics.getMetricHistoryBulkInterval),
     listArtifacts: bind(artifacts.listArtifacts),
     artifactDownloadUrl: bind(artifacts.artifactDownloadUrl),
+    searchRegisteredModels: bind(registeredModels.searchRegisteredModels),
+    getRegisteredModel: bind(registeredModels.getRegisteredModel),
+    createRegisteredModel: bind(registeredModels.createRegisteredModel),
+    renameRegisteredModel: bind(registeredModels.renameRegisteredModel),
+    updateRegisteredModel: bind(registeredModels.updateRegisteredModel),
+    deleteRegisteredModel: bind(registeredModels.deleteRegisteredModel),
+    getLatestVersions: bind(registeredModels.getLatestVersions),
+    setRegisteredModelTag: bind(registeredModels.setRegisteredModelTag),
+    deleteRegisteredModelTag: bind(registeredModels.deleteRegisteredModelTag),
+    setRegisteredModelAlias: bind(registeredModels.setRegisteredModelAlias),
+    deleteRegisteredModelAlias: bind(registeredModels.deleteRegisteredModelAlias),
+    getModelVersionByAlias: bind(registeredModels.getModelVersionByAlias),
+    createModelVersion: bind(modelVersions.createModelVersion),
+    getModelVersion: bind(modelVersions.getModelVersion),
+    updateModelVersion: bind(modelVersions.updateModelVersion),
+    deleteModelVersion: bind(modelVersions.deleteModelVersion),
+    searchModelVersions: bind(modelVersions.searchModelVersions),
+    transitionModelVersionStage: bind(modelVersions.transitionModelVersionStage),
+    setModelVersionTag: bind(modelVersions.setModelVersionTag),
+    deleteModelVersionTag: bind(modelVersions.deleteModelVersionTag),
+    getModelVersionDownloadUri: bind(modelVersions.getModelVersionDownloadUri),
+    modelVersionArtifactUrl: bind(modelVersions.modelVersionArtifactUrl),
+    getModelVersionArtifact: bind(modelVersions.getModelVersionArtifact),
   };
 }
 

@@ -87,17 +87,37 @@ export class Http {
 
   /** POST a JSON body to `path` and the parsed JSON answer. */
   post<T>(path: string, body: unknown, options?: CallOptions): Promise<T> {
+    return this.sendJson<T>('POST', path, body, options);
+  }
+
+  /** PATCH a JSON body to `path` (MLflow's registry updates) and the parsed JSON answer. */
+  patch<T>(path: string, body: unknown, options?: CallOptions): Promise<T> {
+    return this.sendJson<T>('PATCH', path, body, options);
+  }
+
+  /** DELETE with a JSON body, as MLflow's clients send registry deletions. */
+  delete<T>(path: string, body: unknown, options?: CallOptions): Promise<T> {
+    return this.sendJson<T>('DELETE', path, body, options);
+  }
+
+  /** GET `path` and its body as text (a file, not JSON); failures are rebuilt like the JSON calls'. */
+  async getText(path: string, query: Record<string, QueryValue>, options: CallOptions = {}): Promise<string> {
+    const res = await this.fetchOrUnavailable(this.url(path, query), { method: 'GET' }, options);
+    if (!res.ok) throw await errorFromResponse(res);
+    return res.text();
+  }
+
+  private sendJson<T>(method: string, path: string, body: unknown, options?: CallOptions): Promise<T> {
     return this.send<T>(
       this.url(path),
-      { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+      { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
       options,
     );
   }
 
-  private async send<T>(url: string, init: RequestInit, options: CallOptions = {}): Promise<T> {
-    let res: Response;
+  private async fetchOrUnavailable(url: string, init: RequestInit, options: CallOptions): Promise<Response> {
     try {
-      res = await this.fetchFn(url, {
+      return await this.fetchFn(url, {
         ...init,
         headers: { accept: 'application/json', ...this.headers, ...(init.headers as Record<string, string>) },
         ...(options.signal ? { signal: options.signal } : {}),
@@ -109,6 +129,10 @@ export class Http {
         `Could not reach the server at ${this.baseUrl || 'this origin'}: ${(err as Error).message}`,
       );
     }
+  }
+
+  private async send<T>(url: string, init: RequestInit, options: CallOptions = {}): Promise<T> {
+    const res = await this.fetchOrUnavailable(url, init, options);
     if (!res.ok) throw await errorFromResponse(res);
     const text = await res.text();
     if (text.trim() === '') return {} as T;
