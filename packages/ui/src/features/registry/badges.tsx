@@ -1,6 +1,5 @@
 /** A version's stage, status and aliases as small coloured labels. */
 import type { ModelVersionStatus } from '@loom/protocol';
-import './registry.css';
 
 export function StageBadge({ stage }: { stage: string }) {
   return <span className={`badge badge-stage-${stage.toLowerCase()}`}>{stage}</span>;

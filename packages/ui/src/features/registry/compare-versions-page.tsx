@@ -10,6 +10,7 @@ import { Empty, ErrorBox, Loading } from '../../components/states';
 import { formatMetric } from '../../lib/format';
 import { navigate, paths, useLocation, withParams } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
+import './registry.css';
 import { StageBadge } from './badges';
 import { sourceRunId } from './source-run';
 import { diffVersionRuns, parseVersionList } from './version-diff';

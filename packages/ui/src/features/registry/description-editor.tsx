@@ -24,10 +24,9 @@ export function DescriptionEditor({
         }}
       >
         <textarea
-          className="input"
+          className="input description-input"
           aria-label="Description"
           rows={8}
-          style={{ width: '100%', fontFamily: 'var(--mono)' }}
           value={draft}
           autoFocus
           onChange={(e) => setDraft(e.target.value)}

@@ -9,6 +9,7 @@ import { Empty, ErrorBox, Loading } from '../../components/states';
 import { formatRelative, formatTime } from '../../lib/format';
 import { navigate, paths, useLocation, withParams } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
+import './registry.css';
 import { AliasChips, VersionStatusBadge } from './badges';
 import { DescriptionEditor } from './description-editor';
 import { runIdOfSource, sourceRunId } from './source-run';
@@ -283,8 +284,7 @@ function RegisterVersion({
       }}
     >
       <input
-        className="input input-sm"
-        style={{ width: 360 }}
+        className="input input-sm source-input"
         placeholder="runs:/<run id>/model"
         aria-label="Model source"
         value={source}

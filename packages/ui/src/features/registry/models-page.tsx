@@ -8,6 +8,7 @@ import { Empty, ErrorBox, Loading } from '../../components/states';
 import { formatRelative, formatTime } from '../../lib/format';
 import { navigate, paths, useLocation, withParams } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
+import './registry.css';
 import { AliasChips } from './badges';
 import { modelSearchFilter } from './model-filter';
 

@@ -8,6 +8,7 @@ import { Empty, ErrorBox, Loading } from '../../components/states';
 import { formatTime } from '../../lib/format';
 import { paths } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
+import './registry.css';
 import { AliasChips, VersionStatusBadge } from './badges';
 import { DescriptionEditor } from './description-editor';
 import { loadModelFiles } from './model-files';
