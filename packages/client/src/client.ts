@@ -10,6 +10,8 @@ import * as artifacts from './artifacts';
 import * as experiments from './experiments';
 import { Http, type CallOptions, type ClientOptions } from './http';
 import * as metrics from './metrics';
+import * as modelVersions from './model-versions';
+import * as registeredModels from './registered-models';
 import * as runs from './runs';
 
 /** Drops the leading `http` argument of an endpoint function. */
@@ -17,7 +19,9 @@ type Bound<F> = F extends (http: Http, ...args: infer A) => infer R ? (...args: 
 type Endpoints = typeof experiments &
   Omit<typeof runs, 'LOG_BATCH_LIMITS'> &
   Omit<typeof metrics, 'metricValue' | 'wireDouble'> &
-  Omit<typeof artifacts, 'proxyPathOf'>;
+  Omit<typeof artifacts, 'proxyPathOf'> &
+  typeof registeredModels &
+  typeof modelVersions;
 
 export type LoomClient = { readonly http: Http } & { readonly [K in keyof Endpoints]: Bound<Endpoints[K]> };
 
@@ -53,6 +57,29 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     artifactDownloadUrl: bind(artifacts.artifactDownloadUrl),
     uploadArtifact: bind(artifacts.uploadArtifact),
     getArtifactHead: bind(artifacts.getArtifactHead),
+    searchRegisteredModels: bind(registeredModels.searchRegisteredModels),
+    getRegisteredModel: bind(registeredModels.getRegisteredModel),
+    createRegisteredModel: bind(registeredModels.createRegisteredModel),
+    renameRegisteredModel: bind(registeredModels.renameRegisteredModel),
+    updateRegisteredModel: bind(registeredModels.updateRegisteredModel),
+    deleteRegisteredModel: bind(registeredModels.deleteRegisteredModel),
+    getLatestVersions: bind(registeredModels.getLatestVersions),
+    setRegisteredModelTag: bind(registeredModels.setRegisteredModelTag),
+    deleteRegisteredModelTag: bind(registeredModels.deleteRegisteredModelTag),
+    setRegisteredModelAlias: bind(registeredModels.setRegisteredModelAlias),
+    deleteRegisteredModelAlias: bind(registeredModels.deleteRegisteredModelAlias),
+    getModelVersionByAlias: bind(registeredModels.getModelVersionByAlias),
+    createModelVersion: bind(modelVersions.createModelVersion),
+    getModelVersion: bind(modelVersions.getModelVersion),
+    updateModelVersion: bind(modelVersions.updateModelVersion),
+    deleteModelVersion: bind(modelVersions.deleteModelVersion),
+    searchModelVersions: bind(modelVersions.searchModelVersions),
+    transitionModelVersionStage: bind(modelVersions.transitionModelVersionStage),
+    setModelVersionTag: bind(modelVersions.setModelVersionTag),
+    deleteModelVersionTag: bind(modelVersions.deleteModelVersionTag),
+    getModelVersionDownloadUri: bind(modelVersions.getModelVersionDownloadUri),
+    modelVersionArtifactUrl: bind(modelVersions.modelVersionArtifactUrl),
+    getModelVersionArtifact: bind(modelVersions.getModelVersionArtifact),
   };
 }
 

@@ -87,11 +87,17 @@ export class Http {
 
   /** POST a JSON body to `path` and the parsed JSON answer. */
   post<T>(path: string, body: unknown, options?: CallOptions): Promise<T> {
-    return this.send<T>(
-      this.url(path),
-      { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
-      options,
-    );
+    return this.sendJson<T>('POST', path, body, options);
+  }
+
+  /** PATCH a JSON body to `path` (MLflow's registry updates) and the parsed JSON answer. */
+  patch<T>(path: string, body: unknown, options?: CallOptions): Promise<T> {
+    return this.sendJson<T>('PATCH', path, body, options);
+  }
+
+  /** DELETE with a JSON body, as MLflow's clients send registry deletions. */
+  delete<T>(path: string, body: unknown, options?: CallOptions): Promise<T> {
+    return this.sendJson<T>('DELETE', path, body, options);
   }
 
   /** PUT raw bytes to `path` (artifact uploads through the proxy). */
@@ -110,12 +116,21 @@ export class Http {
   }
 
   /** GET `path` and the raw response (for file bodies); errors are thrown as for JSON calls. */
-  async getRaw(
-    path: string,
-    query: Record<string, QueryValue>,
-    options: CallOptions = {},
-  ): Promise<Response> {
+  getRaw(path: string, query: Record<string, QueryValue>, options: CallOptions = {}): Promise<Response> {
     return this.fetchOk(this.url(path, query), { method: 'GET', headers: { accept: '*/*' } }, options);
+  }
+
+  /** GET `path` and its body as text (a file, not JSON). */
+  async getText(path: string, query: Record<string, QueryValue>, options: CallOptions = {}): Promise<string> {
+    return (await this.getRaw(path, query, options)).text();
+  }
+
+  private sendJson<T>(method: string, path: string, body: unknown, options?: CallOptions): Promise<T> {
+    return this.send<T>(
+      this.url(path),
+      { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+      options,
+    );
   }
 
   private async send<T>(url: string, init: RequestInit, options: CallOptions = {}): Promise<T> {
@@ -129,6 +144,7 @@ export class Http {
     }
   }
 
+  /** The response of a successful request; network failures and error answers become LoomErrors. */
   private async fetchOk(url: string, init: RequestInit, options: CallOptions): Promise<Response> {
     let res: Response;
     try {

@@ -16,3 +16,14 @@ export {
   type GetMetricHistoryBulkIntervalArgs,
 } from './metrics';
 export type { ArtifactListing, ArtifactHead } from './artifacts';
+export type {
+  SearchRegisteredModelsArgs,
+  RegisteredModelsPage,
+  CreateRegisteredModelArgs,
+} from './registered-models';
+export type {
+  CreateModelVersionArgs,
+  SearchModelVersionsArgs,
+  ModelVersionsPage,
+  TransitionModelVersionStageArgs,
+} from './model-versions';

@@ -3,6 +3,10 @@ import { Link } from './components/link';
 import { Empty } from './components/states';
 import { ComparePage } from './features/compare/compare-page';
 import { ExperimentsPage } from './features/experiments/experiments-page';
+import { CompareVersionsPage } from './features/registry/compare-versions-page';
+import { ModelPage } from './features/registry/model-page';
+import { ModelsPage } from './features/registry/models-page';
+import { VersionPage } from './features/registry/version-page';
 import { RunPage } from './features/run/run-page';
 import { RunsPage } from './features/runs/runs-page';
 import { paths, useLocation, type Route } from './lib/router';
@@ -17,6 +21,14 @@ function Page({ route }: { route: Route }) {
       return <ComparePage experimentId={route.experimentId} />;
     case 'run':
       return <RunPage key={route.runId} runId={route.runId} />;
+    case 'models':
+      return <ModelsPage />;
+    case 'model':
+      return <ModelPage key={route.name} name={route.name} />;
+    case 'model-version':
+      return <VersionPage key={`${route.name}/${route.version}`} name={route.name} version={route.version} />;
+    case 'compare-versions':
+      return <CompareVersionsPage key={route.name} name={route.name} />;
     case 'not-found':
       return (
         <div className="page">
@@ -27,6 +39,8 @@ function Page({ route }: { route: Route }) {
       );
   }
 }
+
+const MODEL_PAGES = new Set<Route['page']>(['models', 'model', 'model-version', 'compare-versions']);
 
 export function App() {
   const { route } = useLocation();
@@ -39,6 +53,9 @@ export function App() {
         </Link>
         <Link href={paths.experiments()} className={`topnav${route.page === 'experiments' ? ' active' : ''}`}>
           Experiments
+        </Link>
+        <Link href={paths.models()} className={`topnav${MODEL_PAGES.has(route.page) ? ' active' : ''}`}>
+          Models
         </Link>
         <span className="topbar-spacer" />
         <a

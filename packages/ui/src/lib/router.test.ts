@@ -14,6 +14,23 @@ describe('matchRoute', () => {
     expect(matchRoute(paths.runs('1,2'))).toEqual({ page: 'runs', experimentId: '1,2' });
   });
 
+  it('maps the registry pages, names with slashes and spaces included', () => {
+    expect(matchRoute('/models')).toEqual({ page: 'models' });
+    expect(matchRoute(paths.model('team/churn v2'))).toEqual({ page: 'model', name: 'team/churn v2' });
+    expect(matchRoute(paths.modelVersion('a/b', '3'))).toEqual({
+      page: 'model-version',
+      name: 'a/b',
+      version: '3',
+    });
+    expect(
+      matchRoute(paths.compareVersions('m', new URLSearchParams('versions=1,2')).split('?')[0]!),
+    ).toEqual({
+      page: 'compare-versions',
+      name: 'm',
+    });
+    expect(matchRoute('/models/m/versions')).toEqual({ page: 'not-found' });
+  });
+
   it('edits query strings without dropping other keys', () => {
     const q = new URLSearchParams('filter=x&sort=metrics.loss');
     expect(withParams(q, { filter: undefined, cols: 'a' }).toString()).toBe('sort=metrics.loss&cols=a');

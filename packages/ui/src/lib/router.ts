@@ -9,6 +9,10 @@ export type Route =
   | { page: 'runs'; experimentId: string }
   | { page: 'compare'; experimentId: string }
   | { page: 'run'; runId: string }
+  | { page: 'models' }
+  | { page: 'model'; name: string }
+  | { page: 'model-version'; name: string; version: string }
+  | { page: 'compare-versions'; name: string }
   | { page: 'not-found' };
 
 const seg = (s: string): string => {
@@ -30,6 +34,18 @@ export function matchRoute(pathname: string): Route {
   }
   if (parts[0] === 'runs' && parts[1] !== undefined && parts.length === 2)
     return { page: 'run', runId: seg(parts[1]) };
+  if (parts[0] === 'models') return matchModelRoute(parts.slice(1));
+  return { page: 'not-found' };
+}
+
+/** `/models`, `/models/<name>`, `/models/<name>/compare`, `/models/<name>/versions/<version>`. */
+function matchModelRoute(rest: string[]): Route {
+  const [name, section, version] = rest;
+  if (name === undefined) return { page: 'models' };
+  if (rest.length === 1) return { page: 'model', name: seg(name) };
+  if (rest.length === 2 && section === 'compare') return { page: 'compare-versions', name: seg(name) };
+  if (rest.length === 3 && section === 'versions' && version !== undefined)
+    return { page: 'model-version', name: seg(name), version: seg(version) };
   return { page: 'not-found' };
 }
 
@@ -43,6 +59,13 @@ export const paths = {
     withQuery(`/experiments/${encodeURIComponent(experimentId)}/compare`, query),
   run: (runId: string, query?: URLSearchParams): string =>
     withQuery(`/runs/${encodeURIComponent(runId)}`, query),
+  models: (query?: URLSearchParams): string => withQuery('/models', query),
+  model: (name: string, query?: URLSearchParams): string =>
+    withQuery(`/models/${encodeURIComponent(name)}`, query),
+  modelVersion: (name: string, version: string): string =>
+    `/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`,
+  compareVersions: (name: string, query?: URLSearchParams): string =>
+    withQuery(`/models/${encodeURIComponent(name)}/compare`, query),
 };
 
 function withQuery(path: string, query: URLSearchParams | undefined): string {

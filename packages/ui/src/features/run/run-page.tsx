@@ -19,6 +19,7 @@ import './run-page.css';
 import { DatasetTable } from './dataset-table';
 import { NOTE_TAG, RunNote } from './run-note';
 import { TagEditor } from './tag-editor';
+import { Card, Fact } from '../../components/card';
 
 const tagOf = (run: RunJson, key: string): string | undefined =>
   run.data.tags?.find((t) => t.key === key)?.value;
@@ -239,40 +240,6 @@ function RunView({
         <ArtifactBrowser runId={info.run_id} />
       </Card>
     </div>
-  );
-}
-
-function Card({
-  title,
-  count,
-  actions,
-  children,
-}: {
-  title: ReactNode;
-  count?: number;
-  actions?: ReactNode;
-  children: ReactNode;
-}) {
-  return (
-    <section className="card">
-      <header className="card-header">
-        <h2>
-          {title}
-          {count !== undefined && <span className="count">{count}</span>}
-        </h2>
-        {actions}
-      </header>
-      <div className="card-body">{children}</div>
-    </section>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </>
   );
 }
 
