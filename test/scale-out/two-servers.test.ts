@@ -19,9 +19,9 @@ import {
 } from '../support/scratch-postgres';
 
 const CLIENTS = 8;
-const ROUNDS = 4;
+const ROUNDS = 3;
 const RUNS_PER_EXPERIMENT = 2;
-const BATCH_PAIRS = 3; // per run: batches 2p and 2p+1 go at once, one to each server
+const BATCH_PAIRS = 2; // per run: batches 2p and 2p+1 go at once, one to each server
 const KEYS = 5;
 const STEPS = 20; // KEYS * STEPS = 100 points per batch
 

@@ -121,7 +121,7 @@ class WorkerPool {
     worker.on('error', (err) => console.error(`loom: worker ${worker.process.pid}: ${oneLine(err)}`));
     worker.once('exit', (code, signal) => {
       slot.worker = undefined;
-      this.onExit(slot, worker, failure ?? `exited with ${signal ?? `code ${code}`}`);
+      this.onExit(slot, worker, failure, `exited with ${signal ?? `code ${code}`}`);
     });
   }
 
@@ -137,9 +137,11 @@ class WorkerPool {
     }
   }
 
-  private onExit(slot: Slot, worker: Worker, why: string): void {
+  /** `failure` is what the worker reported before exiting, if it could not start; `how` how it ended. */
+  private onExit(slot: Slot, worker: Worker, failure: string | undefined, how: string): void {
     if (this.phase === 'starting') {
       // A start-up error (port taken, database gone) is the server's error: stop the others and say it.
+      const why = failure ?? `a worker process ${how} before it was listening`;
       void this.stop().then(() => this.startup?.reject(new Error(why)));
       return;
     }
@@ -149,7 +151,8 @@ class WorkerPool {
     }
     const delay = nextRestartDelay(slot.restartDelay, Date.now() - slot.startedAt);
     slot.restartDelay = delay;
-    console.error(`loom: worker ${worker.process.pid} ${why}; starting another in ${delay} ms`);
+    const what = failure ? `could not start (${failure})` : how;
+    console.error(`loom: worker ${worker.process.pid} ${what}; starting another in ${delay} ms`);
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
       if (this.phase === 'running') this.fork(slot);
@@ -169,6 +172,9 @@ async function preflight(config: ServerConfig): Promise<void> {
 /** The primary side: preflight, fork `config.workers` workers, supervise them until a signal. */
 export async function runClusterPrimary(config: ServerConfig): Promise<void> {
   await preflight(config);
+  // Round-robin (Node's default except on Windows): the primary deals connections out evenly, where
+  // the OS would tend to wake the same busy process again.
+  cluster.schedulingPolicy = cluster.SCHED_RR;
   const pool = new WorkerPool(config.workers);
   const url = await pool.start();
   console.log(
