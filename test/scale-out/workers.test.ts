@@ -2,7 +2,7 @@
  * `loom server --workers N`: on PostgreSQL, N worker processes under one primary share the port. Which
  * process answered is read from `X-Loom-Worker-Pid` (sent only with LOOM_DEBUG_WORKER_PID=1) and
  * checked against /proc: a child of the primary, not the primary itself. A worker killed with SIGKILL
- * is replaced while the others keep answering; SIGTERM drains in-flight requests and exits 0 with
+ * is replaced while the others keep answering; PostgreSQL ending every session costs no worker; SIGTERM drains in-flight requests and exits 0 with
  * every worker gone; start-up failures stay one-line errors with exit code 1. On SQLite the flag is
  * refused politely: one process, with a warning.
  */
@@ -167,6 +167,31 @@ describe.skipIf(skip)('loom server --workers 2 on PostgreSQL', () => {
     );
     expect(await pidsServing(server.url, 4)).toEqual(new Set([survivor, replacement]));
     workers = new Set([survivor, replacement]);
+  });
+
+  it('survives PostgreSQL ending every session: at worst 503, then answers from the same workers', async () => {
+    const search = () =>
+      fetch(`${server.url}/api/2.0/mlflow/experiments/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ max_results: 10 }),
+      });
+    // Warm every worker's pool, then cut every session, as a database restart would. A pool usually
+    // drops the dead connections before the next request; one that does not yet answers 503.
+    for (let i = 0; i < 4; i++) expect((await search()).status).toBe(200);
+    expect(await db.terminateSessions()).toBeGreaterThan(0);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await search();
+      statuses.push(res.status);
+      if (res.status !== 200) {
+        expect(await res.json()).toMatchObject({ error_code: 'TEMPORARILY_UNAVAILABLE' });
+      }
+    }
+    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+    // Recovered: both workers answer from the database again, and none was replaced.
+    expect(statuses.slice(-2)).toEqual([200, 200]);
+    expect(await pidsServing(server.url, 4)).toEqual(workers);
   });
 
   it('refuses a taken port with one line and exit code 1', async () => {

@@ -41,6 +41,8 @@ export async function skipWithoutPostgres(what: string): Promise<boolean> {
 export interface ScratchDatabase {
   /** postgresql://… naming the new, empty database. */
   uri: string;
+  /** Ends every session on the database, as a PostgreSQL restart would; returns how many. */
+  terminateSessions(): Promise<number>;
   /** Drops the database, closing any connections a killed server left. */
   drop(): Promise<void>;
 }
@@ -74,6 +76,14 @@ export function createScratchDatabase(): Promise<ScratchDatabase> {
     await client.query(`CREATE DATABASE ${name}`);
     return {
       uri: `${TEST_POSTGRES_SERVER}/${name}`,
+      terminateSessions: () =>
+        withAdmin(async (admin) => {
+          const ended = await admin.query(
+            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          return ended.rowCount ?? 0;
+        }),
       drop: () =>
         withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
           () => undefined,
