@@ -2,9 +2,9 @@
  * `loom server --workers N`: on PostgreSQL, N worker processes under one primary share the port. Which
  * process answered is read from `X-Loom-Worker-Pid` (sent only with LOOM_DEBUG_WORKER_PID=1) and
  * checked against /proc: a child of the primary, not the primary itself. A worker killed with SIGKILL
- * is replaced while the others keep answering; PostgreSQL ending every session costs no worker; SIGTERM drains in-flight requests and exits 0 with
- * every worker gone; start-up failures stay one-line errors with exit code 1. On SQLite the flag is
- * refused politely: one process, with a warning.
+ * is replaced while the others keep answering; PostgreSQL ending every session costs no worker;
+ * SIGTERM drains in-flight requests and exits 0 with every worker gone; start-up failures stay
+ * one-line errors with exit code 1. On SQLite the flag is refused politely: one process, a warning.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
