@@ -5,10 +5,12 @@
  * LOOM_TEST_REQUIRE_POSTGRES=1, which .ci/run sets), where it runs and fails.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import pg from 'pg';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
-
-const POSTGRES = process.env.LOOM_TEST_POSTGRES_SERVER ?? 'postgresql://postgres@127.0.0.1:5432';
+import {
+  postgresRequired,
+  postgresSkipLine,
+  postgresUnreachable,
+} from './packages/core/src/testing/postgres-availability.ts';
 
 // The suites that take their store from createTestBackend (packages/core/src/testing).
 const BACKEND_SUITES = [
@@ -17,29 +19,15 @@ const BACKEND_SUITES = [
   'packages/core/src/tracking/search/*-sql.test.ts',
 ];
 
-async function postgresReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: `${POSTGRES}/postgres`, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (err) {
-    return (err as Error).message || String(err);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const unreachable = await postgresReachable();
+const unreachable = await postgresUnreachable();
 // CI must not pass without the PostgreSQL suite: there an unreachable server fails the run.
-const required = process.env.CI === 'true' || process.env.LOOM_TEST_REQUIRE_POSTGRES === '1';
-const runPostgres = unreachable === undefined || required;
+const runPostgres = unreachable === undefined || postgresRequired();
 // scripts/test.mjs repeats this line next to its final count, where it cannot be missed.
 const SKIP_NOTE = '.tmp/postgres-skipped.txt';
-if (runPostgres) {
+if (runPostgres || unreachable === undefined) {
   rmSync(SKIP_NOTE, { force: true });
 } else {
-  const line = `skipped: PostgreSQL not reachable at ${POSTGRES} (${unreachable}); the postgres project did not run`;
+  const line = postgresSkipLine(unreachable, 'the postgres project');
   // vitest may evaluate this file more than once in one run; say it once.
   if (!existsSync(SKIP_NOTE) || readFileSync(SKIP_NOTE, 'utf8') !== line) console.log(line);
   mkdirSync('.tmp', { recursive: true });

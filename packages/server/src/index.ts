@@ -1,4 +1,4 @@
 export { createApp } from './app';
 export type { AppDeps } from './deps';
-export { startServer, type RunningServer } from './main';
+export { startServer, type RunningServer, type StartOptions } from './main';
 export { LOOM_VERSION, MLFLOW_COMPAT_VERSION } from './version';

@@ -36,14 +36,20 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+export interface StartOptions {
+  uiDir?: string | undefined;
+  /**
+   * Adds `X-Loom-Worker-Pid: <pid>` to every response, so tests (and anyone debugging a load
+   * balancer) can see which process of a `--workers N` server answered.
+   */
+  identifyProcess?: boolean | undefined;
+}
+
 /**
  * Opens the store named by `config`, serves the app (and the built UI in `uiDir`, by default
  * `packages/ui/dist` when it exists), and resolves once it is listening.
  */
-export async function startServer(
-  config: ServerConfig,
-  options: { uiDir?: string | undefined } = {},
-): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const services = await openServices(config);
   const app = createApp({
     tracking: services.tracking,
@@ -55,6 +61,10 @@ export async function startServer(
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
   // Long uploads and downloads must not be cut off by Node's default request timeout.
   server.requestTimeout = 0;
+  if (options.identifyProcess) {
+    // Before the app's listener: headers set here are merged into whatever the app writes.
+    server.prependListener('request', (_req, res) => res.setHeader('x-loom-worker-pid', String(process.pid)));
+  }
   let port: number;
   try {
     port = await listen(server, config.port, config.host);

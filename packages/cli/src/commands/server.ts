@@ -1,8 +1,16 @@
 /** `loom server` / `loom ui`: the tracking server with MLflow's flags. */
+import cluster from 'node:cluster';
 import { Command, Option } from 'commander';
-import { redactStoreUri } from '@loom/core';
+import { redactStoreUri, type ServerConfig } from '@loom/core';
 import { startServer } from '@loom/server';
+import { runClusterPrimary, runClusterWorker } from './server-cluster';
 import { toServerConfig, type ServerFlags } from './server-options';
+
+/** One listening server on `config`: the whole server with one process, one worker with several. */
+function start(config: ServerConfig) {
+  // A debugging aid for load balancing (and the scale-out tests): which process answered.
+  return startServer(config, { identifyProcess: process.env.LOOM_DEBUG_WORKER_PID === '1' });
+}
 
 /** Builds the `server` (or `ui`) command. */
 export function serverCommand(name: string, description: string): Command {
@@ -23,17 +31,21 @@ export function serverCommand(name: string, description: string): Command {
     .option('--artifacts-only', 'serve only the artifact proxy, no tracking routes')
     .option('-h, --host <host>', 'network address to listen on (default 127.0.0.1)')
     .option('-p, --port <port>', 'port to listen on (default 5000)')
-    .option('-w, --workers <n>', 'number of server processes (SQLite: 1; see README)')
+    .option('-w, --workers <n>', 'number of server processes sharing the port (PostgreSQL; SQLite keeps 1)')
     .addOption(new Option('--gunicorn-opts <opts>', 'accepted for MLflow compatibility; ignored').hideHelp())
     .addOption(new Option('--uvicorn-opts <opts>', 'accepted for MLflow compatibility; ignored').hideHelp())
     .action(async (flags: ServerFlags) => {
       const config = toServerConfig(flags, process.env, process.cwd());
+      // node:cluster forks this same command line: a worker is one server under the primary.
+      if (cluster.isWorker) return runClusterWorker(config, start);
       if (config.workers > 1 && config.backendStoreUri.startsWith('sqlite:')) {
         console.warn(
           'loom: SQLite has one writer; --workers > 1 buys nothing on it, serving with 1 process.',
         );
+      } else if (config.workers > 1) {
+        return runClusterPrimary(config);
       }
-      const server = await startServer(config);
+      const server = await start(config);
       console.log(
         `Loom tracking server listening at ${server.url} (store ${redactStoreUri(config.backendStoreUri)})`,
       );

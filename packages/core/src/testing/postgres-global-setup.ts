@@ -4,7 +4,8 @@
  * (vitest.config.ts), or under CI=true, where an unreachable server must fail the run.
  */
 import pg from 'pg';
-import { TEST_POSTGRES_DATABASE, TEST_POSTGRES_SERVER, TEST_SCHEMA_PREFIX } from './test-backend';
+import { TEST_POSTGRES_SERVER } from './postgres-availability';
+import { TEST_POSTGRES_DATABASE, TEST_SCHEMA_PREFIX } from './test-backend';
 
 const STALE_SECONDS = 3600;
 

@@ -5,12 +5,10 @@
  */
 import { join } from 'node:path';
 import pg from 'pg';
+import { TEST_POSTGRES_SERVER } from './postgres-availability';
 
 export type TestBackendName = 'sqlite' | 'postgres';
 
-/** The server that holds the test databases (trust auth, as `.ci/run` sets it up). */
-export const TEST_POSTGRES_SERVER =
-  process.env.LOOM_TEST_POSTGRES_SERVER ?? 'postgresql://postgres@127.0.0.1:5432';
 export const TEST_POSTGRES_DATABASE = 'loom_test';
 /** Schemas of test stores start with this; stale ones (a killed run) are dropped by the global setup. */
 export const TEST_SCHEMA_PREFIX = 'loom_t_';
