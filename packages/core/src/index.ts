@@ -15,3 +15,4 @@ export * from './registry/registry-service';
 export * from './registry/registry-events';
 export * from './registry/validation';
 export { SqlRegistryStore } from './store/sql/registry/sql-registry-store';
+export * from './webhooks';

@@ -8,6 +8,7 @@ import {
   openArtifactDestination,
   type ArtifactRepository,
   openTrackingStore,
+  startWebhooks,
   type ServerConfig,
 } from '@loom/core';
 import { createApp } from './app';
@@ -17,7 +18,10 @@ export interface RunningServer {
   /** The bound port (useful with port 0). */
   port: number;
   url: string;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the store. */
+  /**
+   * Stops accepting connections, lets in-flight requests finish, stops webhook delivery (pending
+   * deliveries stay in the outbox for the next server), then closes the store.
+   */
   close(): Promise<void>;
 }
 
@@ -58,9 +62,18 @@ export async function startServer(
   const store = await openTrackingStore(config.backendStoreUri, {
     defaultArtifactRoot: config.defaultArtifactRoot,
   });
+  const webhooks = startWebhooks(store.db, config.backendStoreUri, config.webhooks);
+  const registry = new RegistryService(
+    new SqlRegistryStore(store.db),
+    store,
+    undefined,
+    undefined,
+    webhooks.service,
+  );
   const app = createApp({
     tracking: new TrackingService(store),
-    registry: new RegistryService(new SqlRegistryStore(store.db), store),
+    registry,
+    webhooks: webhooks.service,
     artifacts,
     config,
     uiDir: options.uiDir ?? DEFAULT_UI_DIR,
@@ -72,6 +85,7 @@ export async function startServer(
   try {
     port = await listen(server, config.port, config.host);
   } catch (err) {
+    await webhooks.close();
     await store.close();
     throw err;
   }
@@ -83,7 +97,9 @@ export async function startServer(
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }).then(() => store.close());
+      })
+        .then(() => webhooks.close())
+        .then(() => store.close());
       return closing;
     },
   };

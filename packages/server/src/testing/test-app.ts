@@ -12,8 +12,12 @@ import {
   TrackingService,
   openArtifactDestination,
   openTrackingStore,
+  startWebhooks,
   type ServerConfig,
   type TrackingStore,
+  type WebhookRuntime,
+  type WebhookSettings,
+  DEFAULT_WEBHOOK_SETTINGS,
 } from '@loom/core';
 import { createTestBackend } from '@loom/core/testing';
 import { createApp } from '../app';
@@ -23,6 +27,8 @@ export interface TestApp {
   dir: string;
   config: ServerConfig;
   store: TrackingStore;
+  /** The app's webhook service and dispatcher (stopped by `close`). */
+  webhooks: WebhookRuntime;
   /** Sends a request; GET bodies become the query string (arrays as repeated keys). */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
   /** POST to `/api/2.0/mlflow<path>` and the parsed JSON, asserting nothing. */
@@ -48,6 +54,16 @@ function toQuery(query: Record<string, unknown>): string {
   return s ? `?${s}` : '';
 }
 
+/** Webhooks for tests: http receivers on loopback, a shared key, and retries in milliseconds. */
+export const TEST_WEBHOOK_SETTINGS: WebhookSettings = Object.freeze({
+  ...DEFAULT_WEBHOOK_SETTINGS,
+  allowedSchemes: Object.freeze(['http', 'https']),
+  encryptionKey: 'loom-test-webhook-key',
+  requestTimeoutMs: 5_000,
+  backoffBaseMs: 20,
+  pollIntervalMs: 25,
+});
+
 /** Opens a fresh store in a temp folder and builds the app around it. */
 export async function createTestApp(overrides: Partial<ServerConfig> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'loom-test-'));
@@ -69,8 +85,21 @@ export async function createTestApp(overrides: Partial<ServerConfig> = {}): Prom
   const artifacts = config.serveArtifacts
     ? await openArtifactDestination(config.artifactsDestination, config.s3)
     : undefined;
-  const registry = new RegistryService(new SqlRegistryStore(store.db), store);
-  const app = createApp({ tracking: new TrackingService(store), registry, artifacts, config });
+  const webhooks = startWebhooks(store.db, config.backendStoreUri, config.webhooks ?? TEST_WEBHOOK_SETTINGS);
+  const registry = new RegistryService(
+    new SqlRegistryStore(store.db),
+    store,
+    undefined,
+    undefined,
+    webhooks.service,
+  );
+  const app = createApp({
+    tracking: new TrackingService(store),
+    registry,
+    webhooks: webhooks.service,
+    artifacts,
+    config,
+  });
 
   const call: TestApp['call'] = async (method, path, body, headers = {}) => {
     let url = `http://localhost${path}`;
@@ -95,10 +124,12 @@ export async function createTestApp(overrides: Partial<ServerConfig> = {}): Prom
     dir,
     config,
     store,
+    webhooks,
     call,
     post: (path, body) => call('POST', `/api/2.0/mlflow${path}`, body),
     get: (path, query) => call('GET', `/api/2.0/mlflow${path}`, query ?? {}),
     async close() {
+      await webhooks.close();
       await store.close();
       await backend.drop();
       rmSync(dir, { recursive: true, force: true });
