@@ -1,5 +1,6 @@
 /** Webhook CRUD, validation, the `test` endpoint and each event's payload, against a real receiver. */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SqlTrackingStore } from '@loom/core';
 import { createTestApp, TEST_WEBHOOK_SETTINGS, type TestApp } from '../testing/test-app';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver';
 
@@ -69,9 +70,10 @@ describe('webhook CRUD', () => {
     expect(listed.body).toEqual({ webhooks: [hook] });
 
     // At rest the secret is ciphertext bound to this webhook.
-    const row = await a.store.db.get<{ secret: string }>('SELECT secret FROM webhooks WHERE webhook_id = ?', [
-      hook.webhook_id,
-    ]);
+    const row = await (a.store as SqlTrackingStore).db.get<{ secret: string }>(
+      'SELECT secret FROM webhooks WHERE webhook_id = ?',
+      [hook.webhook_id],
+    );
     expect(row?.secret).toMatch(/^v1:/);
     expect(row?.secret).not.toContain('shh-very-secret');
 
