@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServerConfig, WebhookSettings } from '@loom/core';
+import type { ServerConfig, SqlTrackingStore, WebhookSettings } from '@loom/core';
 import { createTestBackend, type TestBackend } from '@loom/core/testing';
 import { startServer, type RunningServer } from '../main';
 import { createTestApp, TEST_WEBHOOK_SETTINGS, type TestApp } from '../testing/test-app';
@@ -119,6 +119,11 @@ describe('retries', () => {
     const [delivery] = await logUntil(a, id, (d) => d[0]?.status === 'FAILED');
     expect(delivery.attempts).toHaveLength(1);
     expect(r.received).toHaveLength(1);
+    // Deleting the webhook takes its delivery log along.
+    expect((await a.call('DELETE', `${HOOKS}/${id}`)).status).toBe(200);
+    const db = (a.store as SqlTrackingStore).db;
+    expect(await db.get('SELECT delivery_id FROM webhook_deliveries')).toBeUndefined();
+    expect(await db.get('SELECT delivery_id FROM webhook_delivery_attempts')).toBeUndefined();
   });
 
   it('retries when nothing answers (connection refused)', async () => {
