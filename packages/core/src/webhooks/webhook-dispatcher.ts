@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { SqlDriver } from '../store/sql/driver';
 import {
   claimDueDeliveries,
+  hasDueDeliveries,
   recordAttempt,
   releaseDelivery,
   type AttemptOutcome,
@@ -91,6 +92,7 @@ export class WebhookDispatcher {
       const free = this.settings.maxWorkers - this.inFlight.size;
       if (free <= 0) return;
       const now = this.now();
+      if (!(await hasDueDeliveries(this.db, now))) return;
       const lease = now + this.settings.requestTimeoutMs + LEASE_MARGIN_MS;
       const claimed = await claimDueDeliveries(this.db, this.owner, now, lease, free);
       for (const delivery of claimed) {

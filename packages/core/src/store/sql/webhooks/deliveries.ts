@@ -61,6 +61,15 @@ export async function enqueueDeliveries(tx: Queryable, rows: readonly NewDeliver
   }
 }
 
+const DUE = `status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)`;
+
+/** Whether any delivery is due: a read, so idle polls never open a write transaction. */
+export async function hasDueDeliveries(db: Queryable, now: number): Promise<boolean> {
+  return (
+    (await db.get(`SELECT 1 AS due FROM webhook_deliveries WHERE ${DUE} LIMIT 1`, [now, now])) !== undefined
+  );
+}
+
 /** Leases up to `limit` due deliveries to `owner` until `leaseUntil`. */
 export async function claimDueDeliveries(
   db: SqlDriver,
@@ -75,7 +84,7 @@ export async function claimDueDeliveries(
       `UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ?
        WHERE delivery_id IN (
          SELECT delivery_id FROM webhook_deliveries
-         WHERE status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+         WHERE ${DUE}
          ORDER BY next_attempt_at LIMIT ?${skipLocked})
        RETURNING delivery_id, webhook_id, body, attempts`,
       [owner, leaseUntil, now, now, limit],
