@@ -126,6 +126,19 @@ describe('retries', () => {
     expect(await db.get('SELECT delivery_id FROM webhook_delivery_attempts')).toBeUndefined();
   });
 
+  it('drops a pending retry once its webhook is disabled', async () => {
+    const a = await app({ backoffBaseMs: 300 });
+    const r = await receiver(() => ({ status: 503 }));
+    const id = await subscribe(a, r.url);
+    await newVersion(a);
+    await logUntil(a, id, (d) => d[0]?.attempts.length === 1);
+    expect((await a.call('PATCH', `${HOOKS}/${id}`, { status: 'DISABLED' })).status).toBe(200);
+    const [delivery] = await logUntil(a, id, (d) => d[0]?.status === 'FAILED');
+    expect(delivery.attempts[1]).toMatchObject({ attempt: 2, error_message: 'webhook is disabled' });
+    expect(delivery.attempts[1].response_status).toBeUndefined();
+    expect(r.received).toHaveLength(1);
+  });
+
   it('retries when nothing answers (connection refused)', async () => {
     const a = await app({ maxRetries: 1 });
     const closed = await startWebhookReceiver();

@@ -1,6 +1,8 @@
 /** Webhook CRUD, validation, the `test` endpoint and each event's payload, against a real receiver. */
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SqlTrackingStore } from '@loom/core';
+import { testBackendName } from '@loom/core/testing';
 import { createTestApp, TEST_WEBHOOK_SETTINGS, type TestApp } from '../testing/test-app';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver';
 
@@ -143,6 +145,22 @@ describe('webhook CRUD', () => {
       events: [{ entity: 'TRANSITION_REQUEST', action: 'CREATED' }],
     });
     expect(governance.events).toEqual([{ entity: 'TRANSITION_REQUEST', action: 'CREATED' }]);
+  });
+});
+
+describe('secrets without MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY', () => {
+  it('keeps them under a key file on SQLite and refuses them on PostgreSQL', async () => {
+    const a = await app({ webhooks: { ...TEST_WEBHOOK_SETTINGS, encryptionKey: undefined } });
+    const body = { name: 'n', url: 'https://x.test/h', events: [MV_CREATED], secret: 's' };
+    const res = await a.call('POST', HOOKS, body);
+    if (testBackendName() === 'sqlite') {
+      expect(res.status, res.text).toBe(200);
+      expect(existsSync(`${a.config.backendStoreUri.slice('sqlite:///'.length)}.webhook-key`)).toBe(true);
+    } else {
+      expectInvalid(res, /MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY/);
+      // Webhooks without a secret still work.
+      await createHook(a, { ...body, secret: undefined });
+    }
   });
 });
 
