@@ -1,4 +1,5 @@
 /** Server configuration, parsed once at the entry point, frozen and passed down. */
+import type { WebhookSettings } from './webhooks/webhook-settings';
 
 /**
  * How to reach S3 for `s3://` artifact URIs, read from the environment by the entry point
@@ -28,6 +29,8 @@ export interface ServerConfig {
   workers: number;
   /** For `s3://` artifact roots and destinations. */
   s3?: S3Settings | undefined;
+  /** Webhook validation and delivery (`MLFLOW_WEBHOOK_*`); MLflow's defaults when absent. */
+  webhooks?: WebhookSettings | undefined;
 }
 
 /** MLflow's defaults for `mlflow server` run in `cwd`. */

@@ -16,3 +16,4 @@ export * from './registry/registry-events';
 export * from './registry/version-files';
 export * from './registry/validation';
 export { SqlRegistryStore } from './store/sql/registry/sql-registry-store';
+export * from './webhooks';

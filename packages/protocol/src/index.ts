@@ -5,3 +5,4 @@ export * from './schema';
 export * as tracking from './tracking-api';
 export * from './registry-entities';
 export * as registry from './registry-api';
+export * as webhooks from './webhooks-api';

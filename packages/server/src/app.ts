@@ -6,6 +6,7 @@ import { mountRpc } from './rpc';
 import { trackingRoutes } from './routes/tracking-routes';
 import { mountArtifactRoutes } from './routes/artifacts';
 import { mountRegistryRoutes } from './routes/registry-routes';
+import { webhookRoutes } from './routes/webhooks';
 import { mountUiRoutes } from './routes/ui';
 import { LOOM_VERSION, MLFLOW_COMPAT_VERSION } from './version';
 
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): Hono {
   } else {
     mountRpc(app, trackingRoutes, deps);
     mountRegistryRoutes(app, deps);
+    if (deps.webhooks) mountRpc(app, webhookRoutes, deps);
   }
   mountArtifactRoutes(app, deps);
   // Last: the API and /health keep priority over the UI's catch-all.

@@ -1,10 +1,18 @@
 /** What the HTTP layer is given: the engine's services and the frozen server configuration. */
-import type { ArtifactRepository, RegistryService, ServerConfig, TrackingService } from '@loom/core';
+import type {
+  ArtifactRepository,
+  RegistryService,
+  ServerConfig,
+  TrackingService,
+  WebhookService,
+} from '@loom/core';
 
 export interface AppDeps {
   tracking: TrackingService;
   /** The Model Registry; its routes are mounted only when it is given. */
   registry?: RegistryService | undefined;
+  /** Registry webhooks; their routes are mounted only when given. */
+  webhooks?: WebhookService | undefined;
   /** The proxied artifact store (`--artifacts-destination`); absent with `--no-serve-artifacts`. */
   artifacts: ArtifactRepository | undefined;
   config: ServerConfig;

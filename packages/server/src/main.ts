@@ -10,7 +10,10 @@ export interface RunningServer {
   /** The bound port (useful with port 0). */
   port: number;
   url: string;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the store. */
+  /**
+   * Stops accepting connections, lets in-flight requests finish, stops webhook delivery (pending
+   * deliveries stay in the outbox for the next server), then closes the store.
+   */
   close(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     tracking: services.tracking,
     registry: services.registry,
     artifacts: services.artifacts,
+    webhooks: services.webhooks.service,
     config,
     uiDir: options.uiDir ?? DEFAULT_UI_DIR,
   });

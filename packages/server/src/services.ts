@@ -10,10 +10,12 @@ import {
   TrackingService,
   openArtifactDestination,
   openTrackingStore,
+  startWebhooks,
   type ArtifactRepository,
   type RegistryServiceOptions,
   type ServerConfig,
   type TrackingStore,
+  type WebhookRuntime,
 } from '@loom/core';
 
 export interface Services {
@@ -21,14 +23,16 @@ export interface Services {
   tracking: TrackingService;
   registry: RegistryService;
   artifacts: ArtifactRepository | undefined;
-  /** Lets background work finish, then closes the store. */
+  /** Registry webhooks: the service the routes use and this server's delivery dispatcher. */
+  webhooks: WebhookRuntime;
+  /** Lets background work finish (copies, event deliveries), then closes the store. */
   close(): Promise<void>;
 }
 
 /**
  * Opens the artifact destination first (an unreachable bucket is a one-line error with nothing opened
  * yet), then the store. Registry versions get their own copy of their files when the server proxies
- * artifacts.
+ * artifacts; registry events go to the webhooks' outbox, which this server's dispatcher delivers.
  */
 export async function openServices(
   config: ServerConfig,
@@ -40,7 +44,9 @@ export async function openServices(
   const store = await openTrackingStore(config.backendStoreUri, {
     defaultArtifactRoot: config.defaultArtifactRoot,
   });
+  const webhooks = startWebhooks(store.db, config.backendStoreUri, config.webhooks);
   const registry = new RegistryService(new SqlRegistryStore(store.db), store, {
+    events: webhooks.service,
     ...registryOptions,
     files: artifacts ? new ProxiedVersionFiles(artifacts, config.s3) : undefined,
   });
@@ -49,8 +55,10 @@ export async function openServices(
     tracking: new TrackingService(store),
     registry,
     artifacts,
+    webhooks,
     async close() {
       await registry.drain();
+      await webhooks.close();
       await store.close();
     },
   };

@@ -1,6 +1,6 @@
 /** Turns `loom server` flags (and MLflow's environment variables) into a frozen ServerConfig. */
 import { isAbsolute, resolve } from 'node:path';
-import type { S3Settings, ServerConfig } from '@loom/core';
+import { webhookSettingsFromEnv, type S3Settings, type ServerConfig } from '@loom/core';
 
 export interface ServerFlags {
   backendStoreUri?: string;
@@ -59,6 +59,7 @@ export function toServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv, cwd: 
     port: positiveInt('port', flags.port ?? env.MLFLOW_PORT ?? '5000', 0, 65535),
     workers: positiveInt('workers', flags.workers ?? env.MLFLOW_WORKERS ?? '1', 1, 256),
     s3: s3Settings(env),
+    webhooks: webhookSettingsFromEnv(env),
   };
   if (config.artifactsOnly && !config.serveArtifacts) {
     throw new Error('--artifacts-only requires artifact serving; drop --no-serve-artifacts');

@@ -14,7 +14,7 @@ import {
   validateLocalSource,
   validateRemoteSource,
 } from './model-source';
-import { NO_REGISTRY_EVENTS, type RegistryEventSink } from './registry-events';
+import { NO_REGISTRY_EVENTS, type RegistryEventName, type RegistryEventSink } from './registry-events';
 import type { RegistrationOutcome, RegistryStore } from './registry-store';
 import type { VersionFiles } from './version-files';
 import { IS_PROMPT_TAG } from '../tracking/search/registry-search-sql';
@@ -63,6 +63,13 @@ export interface RegistryServiceOptions {
   registrationWaitMs?: number;
 }
 
+/** MLflow marks prompts (models and versions) with this tag set to 'true'. */
+const isPrompt = (tags: readonly KeyValue[]) =>
+  tags.some((t) => t.key === IS_PROMPT_TAG && t.value === 'true');
+/** The tag holding a prompt version's template. */
+const PROMPT_TEXT_TAG = 'mlflow.prompt.text';
+const tagMap = (tags: readonly KeyValue[]) => Object.fromEntries(tags.map((t) => [t.key, t.value]));
+
 /** Model Registry operations with MLflow's validation, defaults and messages. */
 export class RegistryService {
   private readonly now: () => number;
@@ -85,10 +92,31 @@ export class RegistryService {
     this.registrationWaitMs = options.registrationWaitMs ?? 2000;
   }
 
-  createRegisteredModel(args: { name: string; tags?: TagIn[]; description?: string | undefined }) {
+  async createRegisteredModel(args: { name: string; tags?: TagIn[]; description?: string | undefined }) {
     const name = validateModelName(args.name);
     const tags = (args.tags ?? []).map(validateRegisteredModelTag);
-    return this.store.createRegisteredModel({ name, tags, description: args.description, time: this.now() });
+    const model = await this.store.createRegisteredModel({
+      name,
+      tags,
+      description: args.description,
+      time: this.now(),
+    });
+    this.announce(isPrompt(model.tags) ? 'prompt.created' : 'registered_model.created', {
+      name: model.name,
+      tags: tagMap(model.tags),
+      description: model.description ?? null,
+    });
+    return model;
+  }
+
+  /** Tells the event sink about a change that has committed. */
+  private announce(name: RegistryEventName, data: Record<string, unknown>): void {
+    this.events.publish({ name, data, timestamp: this.now() });
+  }
+
+  /** Whether the registered model `name` is a prompt (its events are the prompt_* ones). */
+  private async isPromptModel(name: string): Promise<boolean> {
+    return isPrompt((await this.store.getRegisteredModel(name)).tags);
   }
 
   getRegisteredModel(name: string): Promise<RegisteredModel> {
@@ -128,25 +156,34 @@ export class RegistryService {
     return this.store.getLatestVersions(validateModelName(name), wanted);
   }
 
-  setRegisteredModelTag(name: string, key: string, value: string | undefined): Promise<void> {
+  /** Sets a model tag; only prompts announce it (`prompt_tag.set`), as in MLflow. */
+  async setRegisteredModelTag(name: string, key: string, value: string | undefined): Promise<void> {
     const tag = validateRegisteredModelTag({ key, value });
-    return this.store.setRegisteredModelTag(validateModelName(name), tag);
+    await this.store.setRegisteredModelTag(validateModelName(name), tag);
+    if (await this.isPromptModel(name))
+      this.announce('prompt_tag.set', { name, key: tag.key, value: tag.value });
   }
 
   /** Deletes a tag; a missing tag is not an error, a missing model is. */
-  deleteRegisteredModelTag(name: string, key: string): Promise<void> {
-    return this.store.deleteRegisteredModelTag(validateModelName(name), key);
+  async deleteRegisteredModelTag(name: string, key: string): Promise<void> {
+    await this.store.deleteRegisteredModelTag(validateModelName(name), key);
+    if (await this.isPromptModel(name)) this.announce('prompt_tag.deleted', { name, key });
   }
 
   /** Points an alias at a version (re-pointing allowed); `latest` and `v<digits>` are reserved. */
-  setRegisteredModelAlias(name: string, alias: string, version: string): Promise<void> {
+  async setRegisteredModelAlias(name: string, alias: string, version: string): Promise<void> {
     validateAlias(alias, true);
-    return this.store.setRegisteredModelAlias(validateModelName(name), alias, parseModelVersion(version));
+    const number = parseModelVersion(version);
+    await this.store.setRegisteredModelAlias(validateModelName(name), alias, number);
+    const event = (await this.isPromptModel(name)) ? 'prompt_alias.created' : 'model_version_alias.created';
+    this.announce(event, { name, alias, version: String(number) });
   }
 
-  deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
+  async deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
     validateAlias(alias, false);
-    return this.store.deleteRegisteredModelAlias(validateModelName(name), alias);
+    await this.store.deleteRegisteredModelAlias(validateModelName(name), alias);
+    const event = (await this.isPromptModel(name)) ? 'prompt_alias.deleted' : 'model_version_alias.deleted';
+    this.announce(event, { name, alias });
   }
 
   /** The version an alias points to; `latest` (any case) is the newest version. Unknown alias: 400. */
@@ -171,8 +208,8 @@ export class RegistryService {
    * with the run's artifact_uri + path, so downloads need no client-side resolution.
    */
   async createModelVersion(args: CreateModelVersionArgs): Promise<ModelVersion> {
-    const isPrompt = (args.tags ?? []).some((t) => t.key === IS_PROMPT_TAG);
-    if (!isPrompt) await this.validateSource(args.source, args.runId, args.modelId);
+    const promptVersion = (args.tags ?? []).some((t) => t.key === IS_PROMPT_TAG);
+    if (!promptVersion) await this.validateSource(args.source, args.runId, args.modelId);
     const name = validateModelName(args.name);
     const tags = (args.tags ?? []).map(validateModelVersionTag);
     let runId = args.runId || undefined;
@@ -186,7 +223,7 @@ export class RegistryService {
       if (runs) storageLocation = await this.runArtifactLocation(runs.runId, runs.path);
     }
     if (!runId && args.modelId) runId = (await this.tracking.getLoggedModel(args.modelId)).sourceRunId;
-    const copies = this.files !== undefined && !isPrompt;
+    const copies = this.files !== undefined && !promptVersion;
     const created = await this.store.createModelVersion({
       name,
       source: args.source,
@@ -199,6 +236,7 @@ export class RegistryService {
       time: this.now(),
       status: copies ? 'PENDING_REGISTRATION' : 'READY',
     });
+    this.announceVersionCreated(created);
     if (!copies) return created;
     const done = this.register(name, created.version, storageLocation ?? args.source);
     const waited = await Promise.race([
@@ -252,6 +290,27 @@ export class RegistryService {
   /** Waits for the copies under way (before the store closes). */
   async drain(): Promise<void> {
     while (this.registering.size > 0) await Promise.all([...this.registering]);
+  }
+
+  private announceVersionCreated(v: ModelVersion): void {
+    const common = { name: v.name, version: String(v.version) };
+    if (isPrompt(v.tags)) {
+      const template = v.tags.find((t) => t.key === PROMPT_TEXT_TAG)?.value ?? null;
+      this.announce('prompt_version.created', {
+        ...common,
+        template,
+        tags: tagMap(v.tags),
+        description: v.description ?? null,
+      });
+      return;
+    }
+    this.announce('model_version.created', {
+      ...common,
+      source: v.source,
+      run_id: v.runId ?? null,
+      tags: tagMap(v.tags),
+      description: v.description ?? null,
+    });
   }
 
   /** Where a `models:/<model_id>` or `models:/<name>/<version>` source's files are, and its run. */
@@ -353,12 +412,25 @@ export class RegistryService {
     });
   }
 
-  setModelVersionTag(name: string, version: string, key: string, value: string | undefined): Promise<void> {
+  async setModelVersionTag(
+    name: string,
+    version: string,
+    key: string,
+    value: string | undefined,
+  ): Promise<void> {
     const tag: KeyValue = validateModelVersionTag({ key, value });
-    return this.store.setModelVersionTag(validateModelName(name), parseModelVersion(version), tag);
+    const number = parseModelVersion(version);
+    await this.store.setModelVersionTag(validateModelName(name), number, tag);
+    const event = (await this.isPromptModel(name)) ? 'prompt_version_tag.set' : 'model_version_tag.set';
+    this.announce(event, { name, version: String(number), key: tag.key, value: tag.value });
   }
 
-  deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
-    return this.store.deleteModelVersionTag(validateModelName(name), parseModelVersion(version), key);
+  async deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
+    const number = parseModelVersion(version);
+    await this.store.deleteModelVersionTag(validateModelName(name), number, key);
+    const event = (await this.isPromptModel(name))
+      ? 'prompt_version_tag.deleted'
+      : 'model_version_tag.deleted';
+    this.announce(event, { name, version: String(number), key });
   }
 }

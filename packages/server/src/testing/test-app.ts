@@ -6,7 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import type { RegistryServiceOptions, ServerConfig, TrackingStore } from '@loom/core';
+import {
+  DEFAULT_WEBHOOK_SETTINGS,
+  type RegistryServiceOptions,
+  type ServerConfig,
+  type TrackingStore,
+  type WebhookRuntime,
+  type WebhookSettings,
+} from '@loom/core';
 import { createTestBackend } from '@loom/core/testing';
 import { createApp } from '../app';
 import { openServices, type Services } from '../services';
@@ -17,6 +24,8 @@ export interface TestApp {
   config: ServerConfig;
   store: TrackingStore;
   services: Services;
+  /** The app's webhook service and dispatcher (stopped by `close`). */
+  webhooks: WebhookRuntime;
   /** Sends a request; GET bodies become the query string (arrays as repeated keys). */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
   /** POST to `/api/2.0/mlflow<path>` and the parsed JSON, asserting nothing. */
@@ -42,6 +51,16 @@ function toQuery(query: Record<string, unknown>): string {
   return s ? `?${s}` : '';
 }
 
+/** Webhooks for tests: http receivers on loopback, a shared key, and retries in milliseconds. */
+export const TEST_WEBHOOK_SETTINGS: WebhookSettings = Object.freeze({
+  ...DEFAULT_WEBHOOK_SETTINGS,
+  allowedSchemes: Object.freeze(['http', 'https']),
+  encryptionKey: 'loom-test-webhook-key',
+  requestTimeoutMs: 5_000,
+  backoffBaseMs: 20,
+  pollIntervalMs: 25,
+});
+
 /** Opens a fresh store in a temp folder and builds the app around it. */
 export async function createTestApp(
   overrides: Partial<ServerConfig> = {},
@@ -58,11 +77,12 @@ export async function createTestApp(
     host: '127.0.0.1',
     port: 0,
     workers: 1,
+    webhooks: TEST_WEBHOOK_SETTINGS,
     ...overrides,
   };
   const services = await openServices(config, registryOptions);
-  const { store, tracking, registry, artifacts } = services;
-  const app = createApp({ tracking, registry, artifacts, config });
+  const { store, tracking, registry, artifacts, webhooks } = services;
+  const app = createApp({ tracking, registry, artifacts, webhooks: webhooks.service, config });
 
   const call: TestApp['call'] = async (method, path, body, headers = {}) => {
     let url = `http://localhost${path}`;
@@ -88,6 +108,7 @@ export async function createTestApp(
     config,
     store,
     services,
+    webhooks,
     call,
     post: (path, body) => call('POST', `/api/2.0/mlflow${path}`, body),
     get: (path, query) => call('GET', `/api/2.0/mlflow${path}`, query ?? {}),

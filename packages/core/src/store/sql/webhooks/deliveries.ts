@@ -1,0 +1,160 @@
+/**
+ * The delivery outbox. Rows are written when an event is published and claimed by any server's
+ * dispatcher with a lease; PostgreSQL's `FOR UPDATE SKIP LOCKED` lets many servers claim at once
+ * without waiting on or double-claiming each other's rows (SQLite's single writer does the same).
+ */
+import type { RegistryEventName } from '../../../registry/registry-events';
+import type { DeliveryStatus, WebhookDelivery } from '../../../webhooks/webhook-entities';
+import type { Queryable, SqlDriver } from '../driver';
+import { toAttempt, toDelivery, type AttemptRow, type DeliveryRow, type WebhookRow } from './webhook-rows';
+
+export interface NewDelivery {
+  deliveryId: string;
+  webhookId: string;
+  event: RegistryEventName;
+  body: string;
+  time: number;
+}
+
+/** A claimed delivery with what is needed to send it. */
+export interface ClaimedDelivery {
+  deliveryId: string;
+  webhookId: string;
+  body: string;
+  /** Attempts made before this one. */
+  attempts: number;
+  /** The webhook as it is now; absent if it was deleted meanwhile. */
+  webhook?: Pick<WebhookRow, 'url' | 'status' | 'secret'> | undefined;
+}
+
+export interface AttemptOutcome {
+  deliveryId: string;
+  owner: string;
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  responseStatus?: number | undefined;
+  errorMessage?: string | undefined;
+  /** PENDING (retry at `nextAttemptAt`), DELIVERED or FAILED. */
+  status: DeliveryStatus;
+  nextAttemptAt: number;
+  finishedAt?: number | undefined;
+}
+
+const DELIVERY_COLUMNS =
+  'delivery_id, webhook_id, event, body, status, attempts, next_attempt_at, created_at, finished_at';
+
+/**
+ * Writes one pending delivery per row, due now. A row whose webhook was deleted or disabled since
+ * the subscriber list was read (it may come from a cache) is skipped rather than failing the rest.
+ */
+export async function enqueueDeliveries(tx: Queryable, rows: readonly NewDelivery[]): Promise<void> {
+  for (const r of rows) {
+    await tx.run(
+      `INSERT INTO webhook_deliveries (delivery_id, webhook_id, event, body, status, attempts, next_attempt_at,
+         created_at)
+       SELECT CAST(? AS TEXT), webhook_id, CAST(? AS TEXT), CAST(? AS TEXT), 'PENDING', 0, CAST(? AS BIGINT),
+         CAST(? AS BIGINT)
+       FROM webhooks WHERE webhook_id = ? AND status = 'ACTIVE'`,
+      [r.deliveryId, r.event, r.body, r.time, r.time, r.webhookId],
+    );
+  }
+}
+
+const DUE = `status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)`;
+
+/** Whether any delivery is due: a read, so idle polls never open a write transaction. */
+export async function hasDueDeliveries(db: Queryable, now: number): Promise<boolean> {
+  return (
+    (await db.get(`SELECT 1 AS due FROM webhook_deliveries WHERE ${DUE} LIMIT 1`, [now, now])) !== undefined
+  );
+}
+
+/** Leases up to `limit` due deliveries to `owner` until `leaseUntil`. */
+export async function claimDueDeliveries(
+  db: SqlDriver,
+  owner: string,
+  now: number,
+  leaseUntil: number,
+  limit: number,
+): Promise<ClaimedDelivery[]> {
+  const skipLocked = db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+  return db.transaction(async (tx) => {
+    const claimed = await tx.all<{ delivery_id: string; webhook_id: string; body: string; attempts: number }>(
+      `UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ?
+       WHERE delivery_id IN (
+         SELECT delivery_id FROM webhook_deliveries
+         WHERE ${DUE}
+         ORDER BY next_attempt_at LIMIT ?${skipLocked})
+       RETURNING delivery_id, webhook_id, body, attempts`,
+      [owner, leaseUntil, now, now, limit],
+    );
+    if (claimed.length === 0) return [];
+    const ids = [...new Set(claimed.map((c) => c.webhook_id))];
+    const hooks = await tx.all<WebhookRow>(
+      `SELECT webhook_id, url, status, secret FROM webhooks WHERE webhook_id IN (${ids.map(() => '?').join(', ')})`,
+      ids,
+    );
+    const byId = new Map(hooks.map((h) => [h.webhook_id, h]));
+    return claimed.map((c) => ({
+      deliveryId: c.delivery_id,
+      webhookId: c.webhook_id,
+      body: c.body,
+      attempts: Number(c.attempts),
+      webhook: byId.get(c.webhook_id),
+    }));
+  });
+}
+
+/** Logs an attempt and moves the delivery on, if `owner` still holds its lease. */
+export async function recordAttempt(db: SqlDriver, o: AttemptOutcome): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const changed = await tx.run(
+      `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, finished_at = ?,
+         lease_owner = NULL, lease_until = NULL
+       WHERE delivery_id = ? AND lease_owner = ?`,
+      [o.status, o.attempt, o.nextAttemptAt, o.finishedAt ?? null, o.deliveryId, o.owner],
+    );
+    if (changed === 0) return false;
+    await tx.run(
+      `INSERT INTO webhook_delivery_attempts (delivery_id, attempt, started_at, duration_ms, response_status,
+         error_message) VALUES (?, ?, ?, ?, ?, ?)`,
+      [o.deliveryId, o.attempt, o.startedAt, o.durationMs, o.responseStatus ?? null, o.errorMessage ?? null],
+    );
+    return true;
+  });
+}
+
+/** Gives a claimed delivery back untouched (the server is stopping mid-send). */
+export async function releaseDelivery(db: SqlDriver, deliveryId: string, owner: string): Promise<void> {
+  await db.transaction((tx) =>
+    tx.run(
+      'UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL WHERE delivery_id = ? AND lease_owner = ?',
+      [deliveryId, owner],
+    ),
+  );
+}
+
+/** One page of a webhook's deliveries, newest first, with their attempts. */
+export async function listWebhookDeliveries(
+  db: Queryable,
+  webhookId: string,
+  offset: number,
+  limit: number,
+): Promise<WebhookDelivery[]> {
+  const rows = await db.all<DeliveryRow>(
+    `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = ?
+     ORDER BY created_at DESC, delivery_id LIMIT ? OFFSET ?`,
+    [webhookId, limit, offset],
+  );
+  if (rows.length === 0) return [];
+  const attempts = await db.all<AttemptRow>(
+    `SELECT delivery_id, attempt, started_at, duration_ms, response_status, error_message
+     FROM webhook_delivery_attempts WHERE delivery_id IN (${rows.map(() => '?').join(', ')})
+     ORDER BY delivery_id, attempt`,
+    rows.map((r) => r.delivery_id),
+  );
+  return rows.map((r) =>
+    toDelivery(r, attempts.filter((a) => a.delivery_id === r.delivery_id).map(toAttempt)),
+  );
+}
