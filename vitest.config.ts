@@ -36,14 +36,14 @@ const required = process.env.CI === 'true' || process.env.LOOM_TEST_REQUIRE_POST
 const runPostgres = unreachable === undefined || required;
 // scripts/test.mjs repeats this line next to its final count, where it cannot be missed.
 const SKIP_NOTE = '.tmp/postgres-skipped.txt';
+const skipLine = `skipped: PostgreSQL not reachable at ${POSTGRES} (${unreachable}); the postgres project did not run`;
 if (runPostgres) {
   rmSync(SKIP_NOTE, { force: true });
 } else {
-  const line = `skipped: PostgreSQL not reachable at ${POSTGRES} (${unreachable}); the postgres project did not run`;
   // vitest may evaluate this file more than once in one run; say it once.
-  if (!existsSync(SKIP_NOTE) || readFileSync(SKIP_NOTE, 'utf8') !== line) console.log(line);
+  if (!existsSync(SKIP_NOTE) || readFileSync(SKIP_NOTE, 'utf8') !== skipLine) console.log(skipLine);
   mkdirSync('.tmp', { recursive: true });
-  writeFileSync(SKIP_NOTE, line);
+  writeFileSync(SKIP_NOTE, skipLine);
 }
 
 const projects: TestProjectInlineConfiguration[] = [
@@ -54,6 +54,8 @@ const projects: TestProjectInlineConfiguration[] = [
       // e2e/*.spec.ts: browser journeys through the UI (Debian chromium, installed by .ci/run).
       include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.spec.ts'],
       exclude: ['**/node_modules/**', 'packages/core/src/store/sql/postgres/pg-driver.test.ts'],
+      // Suites that bring their own PostgreSQL databases (store copies) skip with this reason.
+      env: runPostgres ? {} : { LOOM_TEST_POSTGRES_SKIP: skipLine },
     },
   },
 ];
@@ -64,7 +66,13 @@ if (runPostgres) {
       name: 'postgres',
       include: BACKEND_SUITES,
       // The S3 suites (s3rver on loopback) do not touch the database: once, in `sqlite`, is enough.
-      exclude: ['**/node_modules/**', 'packages/core/src/store/sql/sqlite/**', '**/*-s3.test.ts'],
+      // The store-copy suite makes its own SQLite files and PostgreSQL databases: once is enough too.
+      exclude: [
+        '**/node_modules/**',
+        'packages/core/src/store/sql/sqlite/**',
+        'packages/core/src/store/sql/copy/**',
+        '**/*-s3.test.ts',
+      ],
       env: { LOOM_TEST_BACKEND: 'postgres' },
       globalSetup: ['packages/core/src/testing/postgres-global-setup.ts'],
     },
