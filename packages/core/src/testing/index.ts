@@ -2,3 +2,4 @@
 export * from './test-backend';
 export * from './test-database';
 export * from './test-s3';
+export * from './store-fixture';

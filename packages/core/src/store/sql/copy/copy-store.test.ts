@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresSkipReason, type TestDatabase } from '../../../testing';
+import {
+  createTestDatabase,
+  populateStore,
+  postgresSkipReason,
+  readStore,
+  type TestDatabase,
+} from '../../../testing';
 import { RegistryService } from '../../../registry/registry-service';
 import { TrackingService } from '../../../tracking/tracking-service';
 import { SqlRegistryStore } from '../registry/sql-registry-store';
@@ -10,7 +16,6 @@ import { openStoreDriver, openTrackingStore } from '../../open-tracking-store';
 import type { SqlDriver, SqlValue } from '../driver';
 import { MIGRATIONS, type Migration } from '../migrations';
 import { assertCountsMatch, copyStore, type CopyProgress, type CopyReport } from './copy-store';
-import { populateStore, readStore } from './copy-store.fixture';
 
 const skip = postgresSkipReason();
 if (skip) console.log(`copy-store PostgreSQL tests ${skip}`);

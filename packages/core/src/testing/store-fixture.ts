@@ -1,14 +1,14 @@
 /**
- * Test fixture for store copies: fills a store through the services with the awkward cases (deleted
+ * Test fixture for store copies (`loom db migrate`): fills a store through the services with the awkward cases (deleted
  * experiments and runs, NaN/±Infinity, steps beyond 2^53, unicode, empty strings, datasets, logged
  * models, a registry with stages, aliases and a deleted version), and reads a whole store back through
  * the services as one comparable value.
  */
-import { RegistryService } from '../../../registry/registry-service';
-import { TrackingService } from '../../../tracking/tracking-service';
-import type { Metric } from '../../../tracking/entities';
-import { openTrackingStore } from '../../open-tracking-store';
-import { SqlRegistryStore } from '../registry/sql-registry-store';
+import { RegistryService } from '../registry/registry-service';
+import { TrackingService } from '../tracking/tracking-service';
+import type { Metric } from '../tracking/entities';
+import { openTrackingStore } from '../store/open-tracking-store';
+import { SqlRegistryStore } from '../store/sql/registry/sql-registry-store';
 
 const ROOT = '/artifacts';
 const HISTORY_STEPS = 1200;
