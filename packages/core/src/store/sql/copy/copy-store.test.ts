@@ -142,6 +142,8 @@ CREATE TABLE aa_log (
   node_id BIGINT NOT NULL REFERENCES zz_nodes (node_id),
   line TEXT
 );
+CREATE TABLE zz_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO zz_settings (name, value) VALUES ('mode', 'seeded by the migration');
 `;
   },
 };
@@ -163,6 +165,7 @@ async function fillExtra(db: SqlDriver): Promise<void> {
       r,
     );
   }
+  await db.run("UPDATE zz_settings SET value = 'changed by the user'");
   for (let i = 0; i < 25; i++)
     await db.run('INSERT INTO aa_log (node_id, line) VALUES (?, ?)', [1 + (i % 3), `l${i}`]);
 }
@@ -175,7 +178,9 @@ async function readExtra(db: SqlDriver): Promise<unknown> {
   const log = await db.all<{ node_id: number; line: string }>(
     'SELECT node_id, line FROM aa_log ORDER BY line',
   );
+  const settings = await db.all('SELECT name, value FROM zz_settings');
   return {
+    settings,
     nodes: nodes.map((n) => ({ ...n, flag: Number(n.flag), node_id: Number(n.node_id) })),
     log: log.map((l) => ({ ...l, node_id: Number(l.node_id) })),
   };
@@ -234,7 +239,7 @@ describe.skipIf(skip !== undefined)('copyStore SQLite ⇄ PostgreSQL', () => {
     expect(await readStore(pg.uri)).toEqual(expected);
   });
 
-  it('carries tables a later migration adds: no primary key, self references, blobs, booleans, int64', async () => {
+  it('carries tables a later migration adds: seeded rows, no primary key, self references, blobs, booleans, int64', async () => {
     const from = await openStoreDriver(sqliteUri('extra.db'));
     await fillExtra(from);
     const pg = await newDatabase();

@@ -5,12 +5,12 @@
  * Then each table's rows are counted on both sides.
  */
 import { LoomError } from '@loom/protocol';
-import type { Queryable, SqlDriver } from '../driver';
+import type { Dialect, Queryable, SqlDriver } from '../driver';
 import { migrate } from '../migrate';
 import { MIGRATIONS, type Migration } from '../migrations';
 import { num } from '../sql-util';
-import { quoteIdent, readCatalog, type CatalogTable } from './catalog';
-import { checkSchemaVersion, nonEmptyTables, onlyDefaultExperiment, pairTables } from './schema-checks';
+import { MIGRATIONS_TABLE, quoteIdent, readCatalog, type CatalogTable } from './catalog';
+import { checkSchemaVersion, pairTables, tablesToReplace } from './schema-checks';
 import { readChunks } from './table-reader';
 import { orderByReferences } from './table-order';
 import { tableWriter } from './table-writer';
@@ -68,6 +68,9 @@ export async function copyStore(
     'source store',
     options.upgradeHint ?? 'upgrade the source store',
   );
+  // A database without Loom's schema is created by this copy: rows its migrations seed are the
+  // schema's own, and the source brings its copy of them.
+  const created = !(await readCatalog(target)).some((t) => t.name === MIGRATIONS_TABLE);
   await migrate(target, migrations);
   const targetCatalog = await readCatalog(target);
   await checkSchemaVersion(target, targetCatalog, migrations, 'target store', 'upgrade the target store');
@@ -78,17 +81,11 @@ export async function copyStore(
       references: p.target.references,
     })),
   );
-  const nonEmpty = await nonEmptyTables(
+  const clear = await tablesToReplace(
     target,
     pairs.map((p) => p.target),
+    created,
   );
-  const replaceDefault = await onlyDefaultExperiment(target, nonEmpty);
-  if (nonEmpty.length > 0 && !replaceDefault) {
-    throw new LoomError(
-      'INVALID_STATE',
-      `The target store is not empty: table '${nonEmpty[0]}' has rows. Copy into a new, empty database.`,
-    );
-  }
 
   let rows = 0;
   await readConsistently(source, async (reader) => {
@@ -97,21 +94,13 @@ export async function copyStore(
     await target.transaction(async (tx) => {
       // Rows referencing rows of their own table (none today) may arrive before their parent.
       if (target.dialect === 'sqlite') await tx.run('PRAGMA defer_foreign_keys = ON');
-      if (replaceDefault) await tx.run('DELETE FROM experiments WHERE experiment_id = 0');
-      for (const { source: from, target: to, name } of pairs) {
-        const total = totals.get(name) ?? 0;
-        const columns = to.columns;
-        const readAs = columns.map((c) => from.columns.find((s) => s.name === c.name)!);
-        const write = tableWriter(target.dialect, name, columns);
-        let done = 0;
-        for await (const chunk of readChunks(reader, source.dialect, from, readAs, batchSize)) {
-          await write(tx, chunk);
-          done += chunk.length;
-          options.onProgress?.({ table: name, done, total, finished: false });
-        }
-        rows += done;
-        await resetSequences(tx, to);
-        options.onProgress?.({ table: name, done, total, finished: true });
+      // Children first, so no foreign key points at a deleted row.
+      for (const name of [...clear].reverse()) await tx.run(`DELETE FROM ${quoteIdent(name)}`);
+      for (const pair of pairs) {
+        const total = totals.get(pair.name) ?? 0;
+        const report = (done: number, finished: boolean) =>
+          options.onProgress?.({ table: pair.name, done, total, finished });
+        rows += await copyTable(reader, source.dialect, tx, target.dialect, pair, batchSize, report);
       }
     });
   });
@@ -125,6 +114,37 @@ export async function copyStore(
     });
   }
   return { tables, rows, seconds: (performance.now() - started) / 1000 };
+}
+
+interface TablePair {
+  name: string;
+  source: CatalogTable;
+  target: CatalogTable;
+}
+
+/** Streams one table into the target transaction; resolves to the rows copied. */
+async function copyTable(
+  reader: Queryable,
+  sourceDialect: Dialect,
+  tx: Queryable,
+  targetDialect: Dialect,
+  { name, source, target }: TablePair,
+  batchSize: number,
+  report: (done: number, finished: boolean) => void,
+): Promise<number> {
+  // Written in the target's column order and types; read by the same names on the source side.
+  const columns = target.columns;
+  const readAs = columns.map((c) => source.columns.find((s) => s.name === c.name)!);
+  const write = tableWriter(targetDialect, name, columns);
+  let done = 0;
+  for await (const chunk of readChunks(reader, sourceDialect, source, readAs, batchSize)) {
+    await write(tx, chunk);
+    done += chunk.length;
+    report(done, false);
+  }
+  await resetSequences(tx, target);
+  report(done, true);
+  return done;
 }
 
 /** Fails, naming the tables, when any table's counts differ. */

@@ -1,5 +1,5 @@
 /** The preconditions of a store copy: same schema version on both sides, matching tables, empty target. */
-import { invalidParameter } from '@loom/protocol';
+import { invalidParameter, LoomError } from '@loom/protocol';
 import type { SqlDriver } from '../driver';
 import type { Migration } from '../migrations';
 import { MIGRATIONS_TABLE, quoteIdent, type CatalogTable } from './catalog';
@@ -68,7 +68,7 @@ export function pairTables(
 }
 
 /** The names of the tables that hold at least one row, in the order given. */
-export async function nonEmptyTables(db: SqlDriver, tables: readonly CatalogTable[]): Promise<string[]> {
+async function nonEmptyTables(db: SqlDriver, tables: readonly CatalogTable[]): Promise<string[]> {
   const out: string[] = [];
   for (const t of tables) if (await db.get(`SELECT 1 FROM ${quoteIdent(t.name)} LIMIT 1`)) out.push(t.name);
   return out;
@@ -79,8 +79,26 @@ export async function nonEmptyTables(db: SqlDriver, tables: readonly CatalogTabl
  * (`loom server` or `loom db upgrade` ran on it, nothing else did): the copy replaces it with the
  * source's own. Anything more is someone's data, and the copy refuses to mix stores.
  */
-export async function onlyDefaultExperiment(db: SqlDriver, nonEmpty: readonly string[]): Promise<boolean> {
+async function onlyDefaultExperiment(db: SqlDriver, nonEmpty: readonly string[]): Promise<boolean> {
   if (nonEmpty.length !== 1 || nonEmpty[0] !== 'experiments') return false;
   const rows = await db.all<{ id: number }>('SELECT experiment_id AS id FROM experiments LIMIT 2');
   return rows.length === 1 && Number(rows[0]!.id) === 0;
+}
+
+/**
+ * The target tables whose rows the copy replaces (in `tables` order): those a store just created by
+ * this copy got from its migrations, or the lone Default experiment. Any other row is someone's data:
+ * refuse, naming its table, rather than mix two stores.
+ */
+export async function tablesToReplace(
+  db: SqlDriver,
+  tables: readonly CatalogTable[],
+  createdByCopy: boolean,
+): Promise<string[]> {
+  const nonEmpty = await nonEmptyTables(db, tables);
+  if (nonEmpty.length === 0 || createdByCopy || (await onlyDefaultExperiment(db, nonEmpty))) return nonEmpty;
+  throw new LoomError(
+    'INVALID_STATE',
+    `The target store is not empty: table '${nonEmpty[0]}' has rows. Copy into a new, empty database.`,
+  );
 }
