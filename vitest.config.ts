@@ -36,14 +36,14 @@ const required = process.env.CI === 'true' || process.env.LOOM_TEST_REQUIRE_POST
 const runPostgres = unreachable === undefined || required;
 // scripts/test.mjs repeats this line next to its final count, where it cannot be missed.
 const SKIP_NOTE = '.tmp/postgres-skipped.txt';
-const skipLine = `skipped: PostgreSQL not reachable at ${POSTGRES} (${unreachable}); the postgres project did not run`;
 if (runPostgres) {
   rmSync(SKIP_NOTE, { force: true });
 } else {
+  const line = `skipped: PostgreSQL not reachable at ${POSTGRES} (${unreachable}); the postgres project did not run`;
   // vitest may evaluate this file more than once in one run; say it once.
-  if (!existsSync(SKIP_NOTE) || readFileSync(SKIP_NOTE, 'utf8') !== skipLine) console.log(skipLine);
+  if (!existsSync(SKIP_NOTE) || readFileSync(SKIP_NOTE, 'utf8') !== line) console.log(line);
   mkdirSync('.tmp', { recursive: true });
-  writeFileSync(SKIP_NOTE, skipLine);
+  writeFileSync(SKIP_NOTE, line);
 }
 
 const projects: TestProjectInlineConfiguration[] = [
@@ -54,8 +54,8 @@ const projects: TestProjectInlineConfiguration[] = [
       // e2e/*.spec.ts: browser journeys through the UI (Debian chromium, installed by .ci/run).
       include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.spec.ts'],
       exclude: ['**/node_modules/**', 'packages/core/src/store/sql/postgres/pg-driver.test.ts'],
-      // Suites that bring their own PostgreSQL databases (store copies) skip with this reason.
-      env: runPostgres ? {} : { LOOM_TEST_POSTGRES_SKIP: skipLine },
+      // Suites that bring their own PostgreSQL databases (store copies) skip when this is set.
+      env: runPostgres ? {} : { LOOM_TEST_POSTGRES_UNREACHABLE: String(unreachable) },
     },
   },
 ];

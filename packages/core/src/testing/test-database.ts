@@ -7,11 +7,12 @@ import { TEST_POSTGRES_SERVER } from './test-backend';
 
 /**
  * Why tests that need PostgreSQL cannot run here, or undefined when they must run. vitest.config.ts
- * sets it when the server is unreachable and neither CI=true nor LOOM_TEST_REQUIRE_POSTGRES=1 (where
- * an unreachable server fails the tests instead).
+ * decides: it passes the connection error when the server is unreachable and neither CI=true nor
+ * LOOM_TEST_REQUIRE_POSTGRES=1 is set (there an unreachable server fails the tests instead).
  */
 export function postgresSkipReason(): string | undefined {
-  return process.env.LOOM_TEST_POSTGRES_SKIP || undefined;
+  const error = process.env.LOOM_TEST_POSTGRES_UNREACHABLE;
+  return error ? `skipped: PostgreSQL not reachable at ${TEST_POSTGRES_SERVER} (${error})` : undefined;
 }
 
 export interface TestDatabase {
