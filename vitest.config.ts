@@ -42,6 +42,8 @@ const projects: TestProjectInlineConfiguration[] = [
       // e2e/*.spec.ts: browser journeys through the UI (Debian chromium, installed by .ci/run).
       include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.spec.ts'],
       exclude: ['**/node_modules/**', 'packages/core/src/store/sql/postgres/pg-driver.test.ts'],
+      // Suites that bring their own PostgreSQL databases (store copies) skip when this is set.
+      env: runPostgres ? {} : { LOOM_TEST_POSTGRES_UNREACHABLE: String(unreachable) },
     },
   },
 ];
@@ -52,7 +54,13 @@ if (runPostgres) {
       name: 'postgres',
       include: BACKEND_SUITES,
       // The S3 suites (s3rver on loopback) do not touch the database: once, in `sqlite`, is enough.
-      exclude: ['**/node_modules/**', 'packages/core/src/store/sql/sqlite/**', '**/*-s3.test.ts'],
+      // The store-copy suite makes its own SQLite files and PostgreSQL databases: once is enough too.
+      exclude: [
+        '**/node_modules/**',
+        'packages/core/src/store/sql/sqlite/**',
+        'packages/core/src/store/sql/copy/**',
+        '**/*-s3.test.ts',
+      ],
       env: { LOOM_TEST_BACKEND: 'postgres' },
       globalSetup: ['packages/core/src/testing/postgres-global-setup.ts'],
     },

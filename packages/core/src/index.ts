@@ -8,6 +8,7 @@ export * from './store/sql/migrate';
 export { SqliteDriver } from './store/sql/sqlite/sqlite-driver';
 export { SqlTrackingStore } from './store/sql/tracking/sql-tracking-store';
 export * from './store/open-tracking-store';
+export * from './store/sql/copy/copy-store';
 export * from './artifacts';
 export * from './registry/entities';
 export * from './registry/registry-store';

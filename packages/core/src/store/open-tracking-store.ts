@@ -1,7 +1,8 @@
 /** Opens the tracking store named by a `--backend-store-uri`. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LoomError } from '@loom/protocol';
+import type { SqlDriver } from './sql/driver';
 import { PostgresDriver, type PostgresOptions } from './sql/postgres/pg-driver';
 import { SqliteDriver, type SqliteOptions } from './sql/sqlite/sqlite-driver';
 import { SqlTrackingStore } from './sql/tracking/sql-tracking-store';
@@ -44,7 +45,7 @@ export function redactStoreUri(uri: string): string {
   return uri.replace(/^([a-zA-Z][\w+.-]*:\/\/[^:/@]*):[^@/]*@/, '$1:***@');
 }
 
-async function openPostgres(uri: string, options: OpenStoreOptions): Promise<SqlTrackingStore> {
+async function openPostgres(uri: string, options: OpenDriverOptions): Promise<PostgresDriver> {
   let driver: PostgresDriver;
   try {
     driver = new PostgresDriver(postgresConnectionString(uri), options.postgres);
@@ -63,12 +64,7 @@ async function openPostgres(uri: string, options: OpenStoreOptions): Promise<Sql
       `Cannot connect to PostgreSQL at '${redactStoreUri(uri)}': ${message(err)}`,
     );
   }
-  try {
-    return await SqlTrackingStore.open(driver, { defaultArtifactRoot: options.defaultArtifactRoot });
-  } catch (err) {
-    await driver.close().catch(() => undefined);
-    throw err;
-  }
+  return driver;
 }
 
 /** An error's message on one line (AggregateError from a multi-address connect has none of its own). */
@@ -78,26 +74,46 @@ function message(err: unknown): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** Opens (creating and migrating as needed) the store at `uri`. */
-export async function openTrackingStore(uri: string, options: OpenStoreOptions): Promise<SqlTrackingStore> {
+export interface OpenDriverOptions {
+  cwd?: string;
+  sqlite?: SqliteOptions;
+  postgres?: PostgresOptions;
+  /** Refuse a SQLite file that does not exist yet instead of creating it (a copy's source). */
+  mustExist?: boolean;
+}
+
+/** Connects to the database at `uri` without touching its schema. */
+export async function openStoreDriver(uri: string, options: OpenDriverOptions = {}): Promise<SqlDriver> {
   const cwd = options.cwd ?? process.cwd();
   if (uri.startsWith('sqlite://')) {
     const path = sqlitePath(uri, cwd);
+    if (options.mustExist && !existsSync(path)) {
+      throw new LoomError('INVALID_PARAMETER_VALUE', `No SQLite database at '${path}'.`);
+    }
     mkdirSync(dirname(path), { recursive: true });
-    let driver: SqliteDriver;
     try {
-      driver = new SqliteDriver(path, options.sqlite);
+      return new SqliteDriver(path, options.sqlite);
     } catch (err) {
       throw new LoomError(
         'INVALID_PARAMETER_VALUE',
         `Cannot open SQLite database '${path}': ${(err as Error).message}`,
       );
     }
-    return SqlTrackingStore.open(driver, { defaultArtifactRoot: options.defaultArtifactRoot });
   }
   if (POSTGRES_URI.test(uri)) return openPostgres(uri, options);
   throw new LoomError(
     'INVALID_PARAMETER_VALUE',
     `Unsupported backend store URI '${uri}'. Use sqlite:///path/to/file.db or postgresql://user:password@host:5432/db.`,
   );
+}
+
+/** Opens (creating and migrating as needed) the store at `uri`. */
+export async function openTrackingStore(uri: string, options: OpenStoreOptions): Promise<SqlTrackingStore> {
+  const driver = await openStoreDriver(uri, options);
+  try {
+    return await SqlTrackingStore.open(driver, { defaultArtifactRoot: options.defaultArtifactRoot });
+  } catch (err) {
+    await driver.close().catch(() => undefined);
+    throw err;
+  }
 }
