@@ -1,10 +1,21 @@
 /** What the HTTP layer is given: the engine's services and the frozen server configuration. */
-import type { ArtifactRepository, RegistryService, ServerConfig, TrackingService } from '@loom/core';
+import type {
+  ArtifactRepository,
+  RegistryGovernanceService,
+  RegistryService,
+  ServerConfig,
+  TrackingService,
+} from '@loom/core';
+import type { PrincipalResolver } from './principal';
 
 export interface AppDeps {
   tracking: TrackingService;
   /** The Model Registry; its routes are mounted only when it is given. */
   registry?: RegistryService | undefined;
+  /** Approval workflow, protections and audit log; by default over `registry`, permitting everything. */
+  governance?: RegistryGovernanceService | undefined;
+  /** Names the caller of each request; by default the HTTP Basic user name, else `anonymous`. */
+  principal?: PrincipalResolver | undefined;
   /** The proxied artifact store (`--artifacts-destination`); absent with `--no-serve-artifacts`. */
   artifacts: ArtifactRepository | undefined;
   config: ServerConfig;

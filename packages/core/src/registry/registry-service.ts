@@ -7,6 +7,9 @@ import type { KeyValue, Page } from '../tracking/entities';
 import type { TrackingStore } from '../tracking/tracking-store';
 import { validateMaxResults } from '../tracking/validation';
 import type { ModelVersion, RegisteredModel } from './entities';
+import type { Actor, StageTransition } from './governance-entities';
+import { ANONYMOUS, type Principal } from './principal';
+import { assertStageUnprotected, assertAliasUnprotected } from './protections';
 import {
   isLocalUri,
   parseModelsUri,
@@ -52,16 +55,27 @@ export class RegistryService {
   constructor(
     readonly store: RegistryStore,
     private readonly tracking: TrackingStore,
-    private readonly now: () => number = Date.now,
+    readonly now: () => number = Date.now,
     private readonly cwd: string = process.cwd(),
     /** Told of each change after it commits (webhooks subscribe here). */
     readonly events: RegistryEventSink = NO_REGISTRY_EVENTS,
   ) {}
 
-  createRegisteredModel(args: { name: string; tags?: TagIn[]; description?: string | undefined }) {
+  /** Who changes something now, for the audit log. */
+  actor(principal: Principal = ANONYMOUS): Actor {
+    return { user: principal.user, time: this.now() };
+  }
+
+  createRegisteredModel(
+    args: { name: string; tags?: TagIn[]; description?: string | undefined },
+    principal?: Principal,
+  ) {
     const name = validateModelName(args.name);
     const tags = (args.tags ?? []).map(validateRegisteredModelTag);
-    return this.store.createRegisteredModel({ name, tags, description: args.description, time: this.now() });
+    return this.store.createRegisteredModel(
+      { name, tags, description: args.description },
+      this.actor(principal),
+    );
   }
 
   getRegisteredModel(name: string): Promise<RegisteredModel> {
@@ -69,18 +83,26 @@ export class RegistryService {
   }
 
   /** Renames a model and its versions; a taken name is RESOURCE_ALREADY_EXISTS. */
-  renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
+  renameRegisteredModel(name: string, newName: string, principal?: Principal): Promise<RegisteredModel> {
     validateModelName(newName, 'New registered model name');
-    return this.store.renameRegisteredModel(validateModelName(name), newName, this.now());
+    return this.store.renameRegisteredModel(validateModelName(name), newName, this.actor(principal));
   }
 
   /** Sets the description (absent or empty clears it). */
-  updateRegisteredModel(name: string, description: string | undefined): Promise<RegisteredModel> {
-    return this.store.updateRegisteredModel(validateModelName(name), description ?? '', this.now());
+  updateRegisteredModel(
+    name: string,
+    description: string | undefined,
+    principal?: Principal,
+  ): Promise<RegisteredModel> {
+    return this.store.updateRegisteredModel(
+      validateModelName(name),
+      description ?? '',
+      this.actor(principal),
+    );
   }
 
-  deleteRegisteredModel(name: string): Promise<void> {
-    return this.store.deleteRegisteredModel(validateModelName(name));
+  deleteRegisteredModel(name: string, principal?: Principal): Promise<void> {
+    return this.store.deleteRegisteredModel(validateModelName(name), this.actor(principal));
   }
 
   /** Searches registered models (max_results 1..1000, default 100). */
@@ -101,25 +123,40 @@ export class RegistryService {
     return this.store.getLatestVersions(validateModelName(name), wanted);
   }
 
-  setRegisteredModelTag(name: string, key: string, value: string | undefined): Promise<void> {
+  setRegisteredModelTag(
+    name: string,
+    key: string,
+    value: string | undefined,
+    principal?: Principal,
+  ): Promise<void> {
     const tag = validateRegisteredModelTag({ key, value });
-    return this.store.setRegisteredModelTag(validateModelName(name), tag);
+    return this.store.setRegisteredModelTag(validateModelName(name), tag, this.actor(principal));
   }
 
   /** Deletes a tag; a missing tag is not an error, a missing model is. */
-  deleteRegisteredModelTag(name: string, key: string): Promise<void> {
-    return this.store.deleteRegisteredModelTag(validateModelName(name), key);
+  deleteRegisteredModelTag(name: string, key: string, principal?: Principal): Promise<void> {
+    return this.store.deleteRegisteredModelTag(validateModelName(name), key, this.actor(principal));
   }
 
-  /** Points an alias at a version (re-pointing allowed); `latest` and `v<digits>` are reserved. */
-  setRegisteredModelAlias(name: string, alias: string, version: string): Promise<void> {
+  /**
+   * Points an alias at a version (re-pointing allowed); `latest` and `v<digits>` are reserved.
+   * A protected alias is refused: only an approved transition request moves it.
+   */
+  async setRegisteredModelAlias(
+    name: string,
+    alias: string,
+    version: string,
+    principal?: Principal,
+  ): Promise<void> {
     validateAlias(alias, true);
-    return this.store.setRegisteredModelAlias(validateModelName(name), alias, parseModelVersion(version));
+    const number = parseModelVersion(version);
+    assertAliasUnprotected(await this.store.getProtections(validateModelName(name)), name, alias);
+    return this.store.setRegisteredModelAlias(name, alias, number, this.actor(principal));
   }
 
-  deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
+  deleteRegisteredModelAlias(name: string, alias: string, principal?: Principal): Promise<void> {
     validateAlias(alias, false);
-    return this.store.deleteRegisteredModelAlias(validateModelName(name), alias);
+    return this.store.deleteRegisteredModelAlias(validateModelName(name), alias, this.actor(principal));
   }
 
   /** The version an alias points to; `latest` (any case) is the newest version. Unknown alias: 400. */
@@ -143,7 +180,7 @@ export class RegistryService {
    * location (a logged model's artifact_uri, or another version's download URI); a `runs:/` source
    * with the run's artifact_uri + path, so downloads need no client-side resolution.
    */
-  async createModelVersion(args: CreateModelVersionArgs): Promise<ModelVersion> {
+  async createModelVersion(args: CreateModelVersionArgs, principal?: Principal): Promise<ModelVersion> {
     const isPrompt = (args.tags ?? []).some((t) => t.key === IS_PROMPT_TAG);
     if (!isPrompt) await this.validateSource(args.source, args.runId, args.modelId);
     const name = validateModelName(args.name);
@@ -159,17 +196,19 @@ export class RegistryService {
       if (runs) storageLocation = await this.runArtifactLocation(runs.runId, runs.path);
     }
     if (!runId && args.modelId) runId = (await this.tracking.getLoggedModel(args.modelId)).sourceRunId;
-    return this.store.createModelVersion({
-      name,
-      source: args.source,
-      storageLocation,
-      runId,
-      runLink: args.runLink,
-      description: args.description,
-      modelId: args.modelId || undefined,
-      tags,
-      time: this.now(),
-    });
+    return this.store.createModelVersion(
+      {
+        name,
+        source: args.source,
+        storageLocation,
+        runId,
+        runLink: args.runLink,
+        description: args.description,
+        modelId: args.modelId || undefined,
+        tags,
+      },
+      this.actor(principal),
+    );
   }
 
   /** Where a `models:/<model_id>` or `models:/<name>/<version>` source's files are, and its run. */
@@ -218,26 +257,55 @@ export class RegistryService {
     return this.store.getModelVersion(validateModelName(name), parseModelVersion(version));
   }
 
-  updateModelVersion(name: string, version: string, description: string | undefined): Promise<ModelVersion> {
+  updateModelVersion(
+    name: string,
+    version: string,
+    description: string | undefined,
+    principal?: Principal,
+  ): Promise<ModelVersion> {
     return this.store.updateModelVersion(
       validateModelName(name),
       parseModelVersion(version),
       description ?? '',
-      this.now(),
+      this.actor(principal),
     );
   }
 
-  deleteModelVersion(name: string, version: string): Promise<void> {
-    return this.store.deleteModelVersion(validateModelName(name), parseModelVersion(version), this.now());
+  deleteModelVersion(name: string, version: string, principal?: Principal): Promise<void> {
+    return this.store.deleteModelVersion(
+      validateModelName(name),
+      parseModelVersion(version),
+      this.actor(principal),
+    );
   }
 
-  /** Moves a version to a stage; `archiveExisting` is only allowed for Staging and Production. */
-  transitionModelVersionStage(
+  /**
+   * Moves a version to a stage; `archiveExisting` is only allowed for Staging and Production. A
+   * protected stage is refused: only an approved transition request moves a version there.
+   */
+  async transitionModelVersionStage(
     name: string,
     version: string,
     stage: string,
     archiveExisting = false,
+    principal?: Principal,
   ): Promise<ModelVersion> {
+    const moved = await this.applyTransition(name, version, stage, archiveExisting, principal);
+    return moved.modelVersion;
+  }
+
+  /**
+   * The checked stage transition behind the OSS and Databricks endpoints: records APPLIED_TRANSITION
+   * (with `comment`) and announces every stage move once committed.
+   */
+  async applyTransition(
+    name: string,
+    version: string,
+    stage: string,
+    archiveExisting: boolean,
+    principal?: Principal,
+    comment?: string | undefined,
+  ): Promise<StageTransition> {
     const target: ModelVersionStage = canonicalStage(stage);
     if (archiveExisting && !ACTIVE_STAGES.includes(target)) {
       // MLflow raises this as INTERNAL_ERROR (500), which its client retries; it is the caller's mistake.
@@ -246,13 +314,33 @@ export class RegistryService {
           `Active stage. Valid stages are {'Staging', 'Production'}`,
       );
     }
-    return this.store.transitionModelVersionStage(
-      validateModelName(name),
-      parseModelVersion(version),
+    const number = parseModelVersion(version);
+    assertStageUnprotected(await this.store.getProtections(validateModelName(name)), name, target);
+    const actor = this.actor(principal);
+    const moved = await this.store.transitionModelVersionStage(
+      name,
+      number,
       target,
       archiveExisting,
-      this.now(),
+      actor,
+      comment,
     );
+    this.announceTransition(moved, actor);
+    return moved;
+  }
+
+  /** Publishes `model_version.stage_transitioned` for a moved version and each version it archived. */
+  announceTransition(moved: StageTransition, actor: Actor): void {
+    const v = moved.modelVersion;
+    const announce = (version: number, fromStage: string, toStage: string) =>
+      this.events.publish({
+        name: 'model_version.stage_transitioned',
+        data: { name: v.name, version: String(version), from_stage: fromStage, to_stage: toStage },
+        timestamp: actor.time,
+        user: actor.user,
+      });
+    announce(v.version, moved.fromStage, v.currentStage);
+    for (const a of moved.archived) announce(a.version, a.fromStage, 'Archived');
   }
 
   getModelVersionDownloadUri(name: string, version: string): Promise<string> {
@@ -271,12 +359,28 @@ export class RegistryService {
     });
   }
 
-  setModelVersionTag(name: string, version: string, key: string, value: string | undefined): Promise<void> {
+  setModelVersionTag(
+    name: string,
+    version: string,
+    key: string,
+    value: string | undefined,
+    principal?: Principal,
+  ): Promise<void> {
     const tag: KeyValue = validateModelVersionTag({ key, value });
-    return this.store.setModelVersionTag(validateModelName(name), parseModelVersion(version), tag);
+    return this.store.setModelVersionTag(
+      validateModelName(name),
+      parseModelVersion(version),
+      tag,
+      this.actor(principal),
+    );
   }
 
-  deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
-    return this.store.deleteModelVersionTag(validateModelName(name), parseModelVersion(version), key);
+  deleteModelVersionTag(name: string, version: string, key: string, principal?: Principal): Promise<void> {
+    return this.store.deleteModelVersionTag(
+      validateModelName(name),
+      parseModelVersion(version),
+      key,
+      this.actor(principal),
+    );
   }
 }

@@ -7,11 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import {
+  RegistryGovernanceService,
   RegistryService,
   SqlRegistryStore,
   TrackingService,
   openArtifactDestination,
   openTrackingStore,
+  type RegistryEventSink,
+  type RegistryPermissions,
   type ServerConfig,
   type TrackingStore,
 } from '@loom/core';
@@ -29,6 +32,12 @@ export interface TestApp {
   post(path: string, body: unknown): Promise<TestResponse>;
   get(path: string, query?: Record<string, unknown>): Promise<TestResponse>;
   close(): Promise<void>;
+}
+
+/** Registry wiring a test may replace: who may do what, and where registry events go. */
+export interface TestAppOptions {
+  permissions?: RegistryPermissions;
+  events?: RegistryEventSink;
 }
 
 export interface TestResponse {
@@ -49,7 +58,10 @@ function toQuery(query: Record<string, unknown>): string {
 }
 
 /** Opens a fresh store in a temp folder and builds the app around it. */
-export async function createTestApp(overrides: Partial<ServerConfig> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<ServerConfig> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'loom-test-'));
   const backend = await createTestBackend(dir);
   const config: ServerConfig = {
@@ -69,8 +81,15 @@ export async function createTestApp(overrides: Partial<ServerConfig> = {}): Prom
   const artifacts = config.serveArtifacts
     ? await openArtifactDestination(config.artifactsDestination, config.s3)
     : undefined;
-  const registry = new RegistryService(new SqlRegistryStore(store.db), store);
-  const app = createApp({ tracking: new TrackingService(store), registry, artifacts, config });
+  const registry = new RegistryService(
+    new SqlRegistryStore(store.db),
+    store,
+    undefined,
+    undefined,
+    options.events,
+  );
+  const governance = new RegistryGovernanceService(registry, options.permissions);
+  const app = createApp({ tracking: new TrackingService(store), registry, governance, artifacts, config });
 
   const call: TestApp['call'] = async (method, path, body, headers = {}) => {
     let url = `http://localhost${path}`;

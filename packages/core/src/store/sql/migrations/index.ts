@@ -2,6 +2,7 @@
 import type { Dialect } from '../driver';
 import * as tracking from './001-tracking';
 import * as registry from './002-registry';
+import * as registryGovernance from './004-registry-governance';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'tracking', up: tracking.up },
   { version: 2, name: 'registry', up: registry.up },
+  { version: 4, name: 'registry-governance', up: registryGovernance.up },
 ];
