@@ -174,12 +174,20 @@ describe('loom db upgrade', () => {
     const db = new Database(join(dir, 'fresh.db'), { readonly: true });
     try {
       const versions = db.prepare('SELECT version FROM loom_schema_migrations').all();
-      expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 4 }]);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
         name: string;
       }[];
       expect(tables.map((t) => t.name)).toEqual(
-        expect.arrayContaining(['runs', 'metrics', 'latest_metrics', 'registered_models', 'model_versions']),
+        expect.arrayContaining([
+          'runs',
+          'metrics',
+          'latest_metrics',
+          'registered_models',
+          'model_versions',
+          'model_version_activities',
+          'registry_audit_log',
+        ]),
       );
     } finally {
       db.close();

@@ -10,11 +10,16 @@ import * as artifacts from './artifacts';
 import * as experiments from './experiments';
 import { Http, type CallOptions, type ClientOptions } from './http';
 import * as metrics from './metrics';
+import * as registryAudit from './registry-audit';
 import * as runs from './runs';
 
 /** Drops the leading `http` argument of an endpoint function. */
 type Bound<F> = F extends (http: Http, ...args: infer A) => infer R ? (...args: A) => R : never;
-type Endpoints = typeof experiments & typeof runs & Omit<typeof metrics, 'metricValue'> & typeof artifacts;
+type Endpoints = typeof experiments &
+  typeof runs &
+  Omit<typeof metrics, 'metricValue'> &
+  typeof artifacts &
+  typeof registryAudit;
 
 export type LoomClient = { readonly http: Http } & { readonly [K in keyof Endpoints]: Bound<Endpoints[K]> };
 
@@ -44,6 +49,7 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     getMetricHistoryBulkInterval: bind(metrics.getMetricHistoryBulkInterval),
     listArtifacts: bind(artifacts.listArtifacts),
     artifactDownloadUrl: bind(artifacts.artifactDownloadUrl),
+    getRegistryAuditLog: bind(registryAudit.getRegistryAuditLog),
   };
 }
 

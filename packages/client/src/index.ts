@@ -16,3 +16,4 @@ export {
   type GetMetricHistoryBulkIntervalArgs,
 } from './metrics';
 export type { ArtifactListing } from './artifacts';
+export type { GetRegistryAuditLogArgs, RegistryAuditLogPage } from './registry-audit';

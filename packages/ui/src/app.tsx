@@ -5,6 +5,7 @@ import { ComparePage } from './features/compare/compare-page';
 import { ExperimentsPage } from './features/experiments/experiments-page';
 import { RunPage } from './features/run/run-page';
 import { RunsPage } from './features/runs/runs-page';
+import { AuditLogPage } from './features/registry/audit-log-page';
 import { paths, useLocation, type Route } from './lib/router';
 
 function Page({ route }: { route: Route }) {
@@ -17,6 +18,8 @@ function Page({ route }: { route: Route }) {
       return <ComparePage experimentId={route.experimentId} />;
     case 'run':
       return <RunPage key={route.runId} runId={route.runId} />;
+    case 'registry-audit':
+      return <AuditLogPage />;
     case 'not-found':
       return (
         <div className="page">
@@ -39,6 +42,12 @@ export function App() {
         </Link>
         <Link href={paths.experiments()} className={`topnav${route.page === 'experiments' ? ' active' : ''}`}>
           Experiments
+        </Link>
+        <Link
+          href={paths.registryAudit()}
+          className={`topnav${route.page === 'registry-audit' ? ' active' : ''}`}
+        >
+          Registry audit
         </Link>
         <span className="topbar-spacer" />
         <a

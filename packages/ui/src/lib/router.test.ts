@@ -10,6 +10,9 @@ describe('matchRoute', () => {
     expect(matchRoute('/runs/abc')).toEqual({ page: 'run', runId: 'abc' });
     expect(matchRoute('/runs/abc/x')).toEqual({ page: 'not-found' });
     expect(matchRoute(paths.runs('a b'))).toEqual({ page: 'runs', experimentId: 'a b' });
+    expect(matchRoute(paths.registryAudit(new URLSearchParams('model=m')).split('?')[0]!)).toEqual({
+      page: 'registry-audit',
+    });
   });
 
   it('edits query strings without dropping other keys', () => {

@@ -9,6 +9,7 @@ export type Route =
   | { page: 'runs'; experimentId: string }
   | { page: 'compare'; experimentId: string }
   | { page: 'run'; runId: string }
+  | { page: 'registry-audit' }
   | { page: 'not-found' };
 
 const seg = (s: string): string => {
@@ -30,6 +31,8 @@ export function matchRoute(pathname: string): Route {
   }
   if (parts[0] === 'runs' && parts[1] !== undefined && parts.length === 2)
     return { page: 'run', runId: seg(parts[1]) };
+  if (parts.length === 2 && parts[0] === 'registry' && parts[1] === 'audit-log')
+    return { page: 'registry-audit' };
   return { page: 'not-found' };
 }
 
@@ -42,6 +45,7 @@ export const paths = {
     withQuery(`/experiments/${encodeURIComponent(experimentId)}/compare`, query),
   run: (runId: string, query?: URLSearchParams): string =>
     withQuery(`/runs/${encodeURIComponent(runId)}`, query),
+  registryAudit: (query?: URLSearchParams): string => withQuery('/registry/audit-log', query),
 };
 
 function withQuery(path: string, query: URLSearchParams | undefined): string {
