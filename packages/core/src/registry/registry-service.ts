@@ -7,7 +7,7 @@ import type { KeyValue, Page } from '../tracking/entities';
 import type { TrackingStore } from '../tracking/tracking-store';
 import { validateMaxResults } from '../tracking/validation';
 import type { ModelVersion, RegisteredModel } from './entities';
-import type { Actor, StageTransition } from './governance-entities';
+import { NO_PROTECTIONS, type Actor, type Protections, type StageTransition } from './governance-entities';
 import { ANONYMOUS, type Principal } from './principal';
 import { assertStageUnprotected, assertAliasUnprotected } from './protections';
 import {
@@ -150,7 +150,7 @@ export class RegistryService {
   ): Promise<void> {
     validateAlias(alias, true);
     const number = parseModelVersion(version);
-    assertAliasUnprotected(await this.store.getProtections(validateModelName(name)), name, alias);
+    assertAliasUnprotected(await this.protectionsOf(validateModelName(name)), name, alias);
     return this.store.setRegisteredModelAlias(name, alias, number, this.actor(principal));
   }
 
@@ -315,7 +315,7 @@ export class RegistryService {
       );
     }
     const number = parseModelVersion(version);
-    assertStageUnprotected(await this.store.getProtections(validateModelName(name)), name, target);
+    assertStageUnprotected(await this.protectionsOf(validateModelName(name)), name, target);
     const actor = this.actor(principal);
     const moved = await this.store.transitionModelVersionStage(
       name,
@@ -327,6 +327,19 @@ export class RegistryService {
     );
     this.announceTransition(moved, actor);
     return moved;
+  }
+
+  /**
+   * The model's protections; none for an unknown model, so that the store's own error (MLflow's
+   * "Model Version (name=…, version=…) not found") is the one the caller gets.
+   */
+  private async protectionsOf(name: string): Promise<Protections> {
+    try {
+      return await this.store.getProtections(name);
+    } catch (err) {
+      if (err instanceof LoomError && err.code === 'RESOURCE_DOES_NOT_EXIST') return NO_PROTECTIONS;
+      throw err;
+    }
   }
 
   /** Publishes `model_version.stage_transitioned` for a moved version and each version it archived. */

@@ -295,6 +295,15 @@ describe('transition requests', () => {
     await bad({ name: 'm', version: '1', stage: 'Staging', comment: 'x'.repeat(65_536) }, 400, /65535/);
     const unknown = await h.loom('bob', 'GET', '/model-versions/activities', { name: 'nope', version: '1' });
     expect(unknown.status).toBe(404);
+    // The protection check keeps MLflow's error for an unknown model.
+    for (const [path, body] of [
+      ['/model-versions/transition-stage', { name: 'nope', version: '1', stage: 'Staging' }],
+      ['/registered-models/alias', { name: 'nope', version: '1', alias: 'a' }],
+    ] as const) {
+      const res = await h.mlflow('alice', 'POST', path, body);
+      expect(res.status).toBe(404);
+      expect(res.body.message).toBe('Model Version (name=nope, version=1) not found');
+    }
   });
 });
 
