@@ -266,6 +266,36 @@ describe.skipIf(!needsBrowser)('web UI journeys', () => {
     expect(names.length).toBeLessThan(80);
   });
 
+  journey('registry-audit-log', async () => {
+    const asAlice = async (path: string, body: unknown) => {
+      const res = await fetch(`${server.url}/api/2.0/mlflow${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from('alice:x').toString('base64')}`,
+        },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+    };
+    await asAlice('/registered-models/create', { name: 'audited-model' });
+    await asAlice('/registered-models/set-tag', { name: 'audited-model', key: 'team', value: 'vision' });
+    await asAlice('/registered-models/create', { name: 'other-model' });
+
+    await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: 'Registry audit' }).click();
+    await page.getByRole('heading', { name: 'Registry audit log' }).waitFor();
+    const rows = page.getByRole('table', { name: 'Registry audit log' }).getByRole('row');
+    await rows.filter({ hasText: 'other-model' }).waitFor();
+    await page.getByLabel('Registered model name').fill('audited-model');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await rows.filter({ hasText: 'other-model' }).waitFor({ state: 'detached' });
+    const tagRow = rows.filter({ hasText: 'setRegisteredModelTag' });
+    expect(await tagRow.textContent()).toContain('alice');
+    expect(await tagRow.textContent()).toContain('created key=team, value=vision');
+    expect(page.url()).toContain('/registry/audit-log?model=audited-model');
+  });
+
   it('served the whole journey without page errors', () => {
     expect(browser.problems.filter((p) => p.startsWith('page error'))).toEqual([]);
   });

@@ -182,7 +182,15 @@ describe('loom db upgrade', () => {
         name: string;
       }[];
       expect(tables.map((t) => t.name)).toEqual(
-        expect.arrayContaining(['runs', 'metrics', 'latest_metrics', 'registered_models', 'model_versions']),
+        expect.arrayContaining([
+          'runs',
+          'metrics',
+          'latest_metrics',
+          'registered_models',
+          'model_versions',
+          'model_version_activities',
+          'registry_audit_log',
+        ]),
       );
     } finally {
       db.close();

@@ -201,6 +201,24 @@ describe('runs, metrics and artifacts', () => {
   });
 });
 
+describe('registry audit log', () => {
+  it('pages through the changes of a model, newest first', async () => {
+    await post('/registered-models/create', { name: 'audited' });
+    await post('/registered-models/set-tag', { name: 'audited', key: 'k', value: 'v' });
+    const first = await loom.getRegistryAuditLog({ name: 'audited', maxResults: 1 });
+    expect(first.entries.map((e) => [e.action, e.user_id, e.after])).toEqual([
+      ['setRegisteredModelTag', 'anonymous', { key: 'k', value: 'v' }],
+    ]);
+    const second = await loom.getRegistryAuditLog({
+      name: 'audited',
+      maxResults: 1,
+      pageToken: first.nextPageToken,
+    });
+    expect(second.entries.map((e) => e.action)).toEqual(['createRegisteredModel']);
+    expect(second.nextPageToken).toBeUndefined();
+  });
+});
+
 describe('transport', () => {
   it('routes through an injected fetch and maps non-MLflow failures by status', async () => {
     const seen: string[] = [];

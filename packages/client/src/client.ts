@@ -12,6 +12,7 @@ import { Http, type CallOptions, type ClientOptions } from './http';
 import * as metrics from './metrics';
 import * as modelVersions from './model-versions';
 import * as registeredModels from './registered-models';
+import * as registryAudit from './registry-audit';
 import * as runs from './runs';
 
 /** Drops the leading `http` argument of an endpoint function. */
@@ -21,7 +22,8 @@ type Endpoints = typeof experiments &
   Omit<typeof metrics, 'metricValue' | 'wireDouble'> &
   Omit<typeof artifacts, 'proxyPathOf'> &
   typeof registeredModels &
-  typeof modelVersions;
+  typeof modelVersions &
+  typeof registryAudit;
 
 export type LoomClient = { readonly http: Http } & { readonly [K in keyof Endpoints]: Bound<Endpoints[K]> };
 
@@ -80,6 +82,7 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     getModelVersionDownloadUri: bind(modelVersions.getModelVersionDownloadUri),
     modelVersionArtifactUrl: bind(modelVersions.modelVersionArtifactUrl),
     getModelVersionArtifact: bind(modelVersions.getModelVersionArtifact),
+    getRegistryAuditLog: bind(registryAudit.getRegistryAuditLog),
   };
 }
 

@@ -27,3 +27,4 @@ export type {
   ModelVersionsPage,
   TransitionModelVersionStageArgs,
 } from './model-versions';
+export type { GetRegistryAuditLogArgs, RegistryAuditLogPage } from './registry-audit';

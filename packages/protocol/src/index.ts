@@ -6,3 +6,5 @@ export * as tracking from './tracking-api';
 export * from './registry-entities';
 export * as registry from './registry-api';
 export * as webhooks from './webhooks-api';
+export * from './governance-entities';
+export * as governance from './governance-api';

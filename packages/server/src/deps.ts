@@ -1,11 +1,13 @@
 /** What the HTTP layer is given: the engine's services and the frozen server configuration. */
 import type {
   ArtifactRepository,
+  RegistryGovernanceService,
   RegistryService,
   ServerConfig,
   TrackingService,
   WebhookService,
 } from '@loom/core';
+import type { PrincipalResolver } from './principal';
 
 export interface AppDeps {
   tracking: TrackingService;
@@ -13,6 +15,10 @@ export interface AppDeps {
   registry?: RegistryService | undefined;
   /** Registry webhooks; their routes are mounted only when given. */
   webhooks?: WebhookService | undefined;
+  /** Approval workflow, protections and audit log; by default over `registry`, permitting everything. */
+  governance?: RegistryGovernanceService | undefined;
+  /** Names the caller of each request; by default the HTTP Basic user name, else `anonymous`. */
+  principal?: PrincipalResolver | undefined;
   /** The proxied artifact store (`--artifacts-destination`); absent with `--no-serve-artifacts`. */
   artifacts: ArtifactRepository | undefined;
   config: ServerConfig;

@@ -19,6 +19,8 @@ export interface RpcRoute<F extends Fields = Fields> {
   versions?: readonly ('2.0' | '3.0')[];
   /** Mounted under `/ajax-api` only (UI helpers that MLflow does not expose under `/api`). */
   ajaxOnly?: boolean;
+  /** `mlflow` (default) for MLflow's and Databricks' endpoints; `loom` for Loom's own. */
+  namespace?: 'mlflow' | 'loom';
   request: F;
   handle(req: Infer<F>, deps: AppDeps, c: Context): Promise<unknown>;
 }
@@ -61,9 +63,18 @@ export async function decodeRequest<F extends Fields>(route: RpcRoute<F>, c: Con
     return decodeQuery(route.request, url.searchParams);
   }
   const body = await readJsonBody(c, method);
+  // Databricks' clients send DELETE parameters in the query string, MLflow's in a JSON body.
+  if (method === 'DELETE' && url.search.length > 1 && isEmptyObject(body)) {
+    for (const [k, v] of Object.entries(pathParams)) url.searchParams.set(k, v);
+    return decodeQuery(route.request, url.searchParams);
+  }
   const input = body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body } : {};
   Object.assign(input, pathParams);
   return decodeJson(route.request, input);
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && Object.keys(value).length === 0;
 }
 
 /** A JSON response; the presenters have already encoded non-finite doubles as strings. */
@@ -82,7 +93,11 @@ export function mountRpc(app: Hono, routes: readonly RpcRoute[], deps: AppDeps):
     const prefixes = route.ajaxOnly ? ['/ajax-api'] : ['/api', '/ajax-api'];
     for (const version of route.versions ?? ['2.0']) {
       for (const prefix of prefixes) {
-        app.on([...route.methods], `${prefix}/${version}/mlflow${route.path}`, handler);
+        app.on(
+          [...route.methods],
+          `${prefix}/${version}/${route.namespace ?? 'mlflow'}${route.path}`,
+          handler,
+        );
       }
     }
   }

@@ -9,6 +9,7 @@ import { ModelsPage } from './features/registry/models-page';
 import { VersionPage } from './features/registry/version-page';
 import { RunPage } from './features/run/run-page';
 import { RunsPage } from './features/runs/runs-page';
+import { AuditLogPage } from './features/registry/audit-log-page';
 import { paths, useLocation, type Route } from './lib/router';
 
 function Page({ route }: { route: Route }) {
@@ -29,6 +30,8 @@ function Page({ route }: { route: Route }) {
       return <VersionPage key={`${route.name}/${route.version}`} name={route.name} version={route.version} />;
     case 'compare-versions':
       return <CompareVersionsPage key={route.name} name={route.name} />;
+    case 'registry-audit':
+      return <AuditLogPage />;
     case 'not-found':
       return (
         <div className="page">
@@ -56,6 +59,12 @@ export function App() {
         </Link>
         <Link href={paths.models()} className={`topnav${MODEL_PAGES.has(route.page) ? ' active' : ''}`}>
           Models
+        </Link>
+        <Link
+          href={paths.registryAudit()}
+          className={`topnav${route.page === 'registry-audit' ? ' active' : ''}`}
+        >
+          Registry audit
         </Link>
         <span className="topbar-spacer" />
         <a

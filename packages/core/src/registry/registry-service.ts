@@ -7,6 +7,9 @@ import type { KeyValue, Page } from '../tracking/entities';
 import type { TrackingStore } from '../tracking/tracking-store';
 import { validateMaxResults } from '../tracking/validation';
 import type { ModelVersion, RegisteredModel } from './entities';
+import { NO_PROTECTIONS, type Actor, type Protections, type StageTransition } from './governance-entities';
+import { ANONYMOUS, type Principal } from './principal';
+import { assertStageUnprotected, assertAliasUnprotected } from './protections';
 import {
   isLocalUri,
   parseModelsUri,
@@ -92,26 +95,33 @@ export class RegistryService {
     this.registrationWaitMs = options.registrationWaitMs ?? 2000;
   }
 
-  async createRegisteredModel(args: { name: string; tags?: TagIn[]; description?: string | undefined }) {
+  /** Who changes something now, for the audit log. */
+  actor(principal: Principal = ANONYMOUS): Actor {
+    return { user: principal.user, time: this.now() };
+  }
+
+  async createRegisteredModel(
+    args: { name: string; tags?: TagIn[]; description?: string | undefined },
+    principal?: Principal,
+  ) {
     const name = validateModelName(args.name);
     const tags = (args.tags ?? []).map(validateRegisteredModelTag);
-    const model = await this.store.createRegisteredModel({
-      name,
-      tags,
-      description: args.description,
-      time: this.now(),
-    });
-    this.announce(isPrompt(model.tags) ? 'prompt.created' : 'registered_model.created', {
-      name: model.name,
-      tags: tagMap(model.tags),
-      description: model.description ?? null,
-    });
+    const actor = this.actor(principal);
+    const model = await this.store.createRegisteredModel(
+      { name, tags, description: args.description },
+      actor,
+    );
+    this.announce(
+      isPrompt(model.tags) ? 'prompt.created' : 'registered_model.created',
+      { name: model.name, tags: tagMap(model.tags), description: model.description ?? null },
+      actor,
+    );
     return model;
   }
 
   /** Tells the event sink about a change that has committed. */
-  private announce(name: RegistryEventName, data: Record<string, unknown>): void {
-    this.events.publish({ name, data, timestamp: this.now() });
+  private announce(name: RegistryEventName, data: Record<string, unknown>, actor?: Actor): void {
+    this.events.publish({ name, data, timestamp: actor?.time ?? this.now(), user: actor?.user });
   }
 
   /** Whether the registered model `name` is a prompt (its events are the prompt_* ones). */
@@ -124,18 +134,26 @@ export class RegistryService {
   }
 
   /** Renames a model and its versions; a taken name is RESOURCE_ALREADY_EXISTS. */
-  renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
+  renameRegisteredModel(name: string, newName: string, principal?: Principal): Promise<RegisteredModel> {
     validateModelName(newName, 'New registered model name');
-    return this.store.renameRegisteredModel(validateModelName(name), newName, this.now());
+    return this.store.renameRegisteredModel(validateModelName(name), newName, this.actor(principal));
   }
 
   /** Sets the description (absent or empty clears it). */
-  updateRegisteredModel(name: string, description: string | undefined): Promise<RegisteredModel> {
-    return this.store.updateRegisteredModel(validateModelName(name), description ?? '', this.now());
+  updateRegisteredModel(
+    name: string,
+    description: string | undefined,
+    principal?: Principal,
+  ): Promise<RegisteredModel> {
+    return this.store.updateRegisteredModel(
+      validateModelName(name),
+      description ?? '',
+      this.actor(principal),
+    );
   }
 
-  deleteRegisteredModel(name: string): Promise<void> {
-    return this.store.deleteRegisteredModel(validateModelName(name));
+  deleteRegisteredModel(name: string, principal?: Principal): Promise<void> {
+    return this.store.deleteRegisteredModel(validateModelName(name), this.actor(principal));
   }
 
   /** Searches registered models (max_results 1..1000, default 100). */
@@ -157,33 +175,56 @@ export class RegistryService {
   }
 
   /** Sets a model tag; only prompts announce it (`prompt_tag.set`), as in MLflow. */
-  async setRegisteredModelTag(name: string, key: string, value: string | undefined): Promise<void> {
+  async setRegisteredModelTag(
+    name: string,
+    key: string,
+    value: string | undefined,
+    principal?: Principal,
+  ): Promise<void> {
     const tag = validateRegisteredModelTag({ key, value });
-    await this.store.setRegisteredModelTag(validateModelName(name), tag);
+    const actor = this.actor(principal);
+    await this.store.setRegisteredModelTag(validateModelName(name), tag, actor);
     if (await this.isPromptModel(name))
-      this.announce('prompt_tag.set', { name, key: tag.key, value: tag.value });
+      this.announce('prompt_tag.set', { name, key: tag.key, value: tag.value }, actor);
   }
 
   /** Deletes a tag; a missing tag is not an error, a missing model is. */
-  async deleteRegisteredModelTag(name: string, key: string): Promise<void> {
-    await this.store.deleteRegisteredModelTag(validateModelName(name), key);
-    if (await this.isPromptModel(name)) this.announce('prompt_tag.deleted', { name, key });
+  async deleteRegisteredModelTag(name: string, key: string, principal?: Principal): Promise<void> {
+    const actor = this.actor(principal);
+    await this.store.deleteRegisteredModelTag(validateModelName(name), key, actor);
+    if (await this.isPromptModel(name)) this.announce('prompt_tag.deleted', { name, key }, actor);
   }
 
-  /** Points an alias at a version (re-pointing allowed); `latest` and `v<digits>` are reserved. */
-  async setRegisteredModelAlias(name: string, alias: string, version: string): Promise<void> {
+  /**
+   * Points an alias at a version (re-pointing allowed); `latest` and `v<digits>` are reserved.
+   * A protected alias is refused: only an approved transition request moves it.
+   */
+  async setRegisteredModelAlias(
+    name: string,
+    alias: string,
+    version: string,
+    principal?: Principal,
+  ): Promise<void> {
     validateAlias(alias, true);
     const number = parseModelVersion(version);
-    await this.store.setRegisteredModelAlias(validateModelName(name), alias, number);
-    const event = (await this.isPromptModel(name)) ? 'prompt_alias.created' : 'model_version_alias.created';
-    this.announce(event, { name, alias, version: String(number) });
+    assertAliasUnprotected(await this.protectionsOf(validateModelName(name)), name, alias);
+    const actor = this.actor(principal);
+    await this.store.setRegisteredModelAlias(name, alias, number, actor);
+    await this.announceAliasSet(name, alias, number, actor);
   }
 
-  async deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
+  /** `model_version_alias.created` (or the prompt's), for any way an alias moves. */
+  async announceAliasSet(name: string, alias: string, version: number, actor: Actor): Promise<void> {
+    const event = (await this.isPromptModel(name)) ? 'prompt_alias.created' : 'model_version_alias.created';
+    this.announce(event, { name, alias, version: String(version) }, actor);
+  }
+
+  async deleteRegisteredModelAlias(name: string, alias: string, principal?: Principal): Promise<void> {
     validateAlias(alias, false);
-    await this.store.deleteRegisteredModelAlias(validateModelName(name), alias);
+    const actor = this.actor(principal);
+    await this.store.deleteRegisteredModelAlias(validateModelName(name), alias, actor);
     const event = (await this.isPromptModel(name)) ? 'prompt_alias.deleted' : 'model_version_alias.deleted';
-    this.announce(event, { name, alias });
+    this.announce(event, { name, alias }, actor);
   }
 
   /** The version an alias points to; `latest` (any case) is the newest version. Unknown alias: 400. */
@@ -207,7 +248,7 @@ export class RegistryService {
    * location (a logged model's artifact_uri, or another version's download URI); a `runs:/` source
    * with the run's artifact_uri + path, so downloads need no client-side resolution.
    */
-  async createModelVersion(args: CreateModelVersionArgs): Promise<ModelVersion> {
+  async createModelVersion(args: CreateModelVersionArgs, principal?: Principal): Promise<ModelVersion> {
     const promptVersion = (args.tags ?? []).some((t) => t.key === IS_PROMPT_TAG);
     if (!promptVersion) await this.validateSource(args.source, args.runId, args.modelId);
     const name = validateModelName(args.name);
@@ -224,19 +265,22 @@ export class RegistryService {
     }
     if (!runId && args.modelId) runId = (await this.tracking.getLoggedModel(args.modelId)).sourceRunId;
     const copies = this.files !== undefined && !promptVersion;
-    const created = await this.store.createModelVersion({
-      name,
-      source: args.source,
-      storageLocation,
-      runId,
-      runLink: args.runLink,
-      description: args.description,
-      modelId: args.modelId || undefined,
-      tags,
-      time: this.now(),
-      status: copies ? 'PENDING_REGISTRATION' : 'READY',
-    });
-    this.announceVersionCreated(created);
+    const actor = this.actor(principal);
+    const created = await this.store.createModelVersion(
+      {
+        name,
+        source: args.source,
+        storageLocation,
+        runId,
+        runLink: args.runLink,
+        description: args.description,
+        modelId: args.modelId || undefined,
+        tags,
+        status: copies ? 'PENDING_REGISTRATION' : 'READY',
+      },
+      actor,
+    );
+    this.announceVersionCreated(created, actor);
     if (!copies) return created;
     const done = this.register(name, created.version, storageLocation ?? args.source);
     const waited = await Promise.race([
@@ -292,25 +336,33 @@ export class RegistryService {
     while (this.registering.size > 0) await Promise.all([...this.registering]);
   }
 
-  private announceVersionCreated(v: ModelVersion): void {
+  private announceVersionCreated(v: ModelVersion, actor: Actor): void {
     const common = { name: v.name, version: String(v.version) };
     if (isPrompt(v.tags)) {
       const template = v.tags.find((t) => t.key === PROMPT_TEXT_TAG)?.value ?? null;
-      this.announce('prompt_version.created', {
-        ...common,
-        template,
-        tags: tagMap(v.tags),
-        description: v.description ?? null,
-      });
+      this.announce(
+        'prompt_version.created',
+        {
+          ...common,
+          template,
+          tags: tagMap(v.tags),
+          description: v.description ?? null,
+        },
+        actor,
+      );
       return;
     }
-    this.announce('model_version.created', {
-      ...common,
-      source: v.source,
-      run_id: v.runId ?? null,
-      tags: tagMap(v.tags),
-      description: v.description ?? null,
-    });
+    this.announce(
+      'model_version.created',
+      {
+        ...common,
+        source: v.source,
+        run_id: v.runId ?? null,
+        tags: tagMap(v.tags),
+        description: v.description ?? null,
+      },
+      actor,
+    );
   }
 
   /** Where a `models:/<model_id>` or `models:/<name>/<version>` source's files are, and its run. */
@@ -359,26 +411,55 @@ export class RegistryService {
     return this.store.getModelVersion(validateModelName(name), parseModelVersion(version));
   }
 
-  updateModelVersion(name: string, version: string, description: string | undefined): Promise<ModelVersion> {
+  updateModelVersion(
+    name: string,
+    version: string,
+    description: string | undefined,
+    principal?: Principal,
+  ): Promise<ModelVersion> {
     return this.store.updateModelVersion(
       validateModelName(name),
       parseModelVersion(version),
       description ?? '',
-      this.now(),
+      this.actor(principal),
     );
   }
 
-  deleteModelVersion(name: string, version: string): Promise<void> {
-    return this.store.deleteModelVersion(validateModelName(name), parseModelVersion(version), this.now());
+  deleteModelVersion(name: string, version: string, principal?: Principal): Promise<void> {
+    return this.store.deleteModelVersion(
+      validateModelName(name),
+      parseModelVersion(version),
+      this.actor(principal),
+    );
   }
 
-  /** Moves a version to a stage; `archiveExisting` is only allowed for Staging and Production. */
-  transitionModelVersionStage(
+  /**
+   * Moves a version to a stage; `archiveExisting` is only allowed for Staging and Production. A
+   * protected stage is refused: only an approved transition request moves a version there.
+   */
+  async transitionModelVersionStage(
     name: string,
     version: string,
     stage: string,
     archiveExisting = false,
+    principal?: Principal,
   ): Promise<ModelVersion> {
+    const moved = await this.applyTransition(name, version, stage, archiveExisting, principal);
+    return moved.modelVersion;
+  }
+
+  /**
+   * The checked stage transition behind the OSS and Databricks endpoints: records APPLIED_TRANSITION
+   * (with `comment`) and announces every stage move once committed.
+   */
+  async applyTransition(
+    name: string,
+    version: string,
+    stage: string,
+    archiveExisting: boolean,
+    principal?: Principal,
+    comment?: string | undefined,
+  ): Promise<StageTransition> {
     const target: ModelVersionStage = canonicalStage(stage);
     if (archiveExisting && !ACTIVE_STAGES.includes(target)) {
       // MLflow raises this as INTERNAL_ERROR (500), which its client retries; it is the caller's mistake.
@@ -387,13 +468,46 @@ export class RegistryService {
           `Active stage. Valid stages are {'Staging', 'Production'}`,
       );
     }
-    return this.store.transitionModelVersionStage(
-      validateModelName(name),
-      parseModelVersion(version),
+    const number = parseModelVersion(version);
+    assertStageUnprotected(await this.protectionsOf(validateModelName(name)), name, target);
+    const actor = this.actor(principal);
+    const moved = await this.store.transitionModelVersionStage(
+      name,
+      number,
       target,
       archiveExisting,
-      this.now(),
+      actor,
+      comment,
     );
+    this.announceTransition(moved, actor);
+    return moved;
+  }
+
+  /**
+   * The model's protections; none for an unknown model, so that the store's own error (MLflow's
+   * "Model Version (name=…, version=…) not found") is the one the caller gets.
+   */
+  private async protectionsOf(name: string): Promise<Protections> {
+    try {
+      return await this.store.getProtections(name);
+    } catch (err) {
+      if (err instanceof LoomError && err.code === 'RESOURCE_DOES_NOT_EXIST') return NO_PROTECTIONS;
+      throw err;
+    }
+  }
+
+  /** Publishes `model_version.stage_transitioned` for a moved version and each version it archived. */
+  announceTransition(moved: StageTransition, actor: Actor): void {
+    const v = moved.modelVersion;
+    const announce = (version: number, fromStage: string, toStage: string) =>
+      this.events.publish({
+        name: 'model_version.stage_transitioned',
+        data: { name: v.name, version: String(version), from_stage: fromStage, to_stage: toStage },
+        timestamp: actor.time,
+        user: actor.user,
+      });
+    announce(v.version, moved.fromStage, v.currentStage);
+    for (const a of moved.archived) announce(a.version, a.fromStage, 'Archived');
   }
 
   getModelVersionDownloadUri(name: string, version: string): Promise<string> {
@@ -417,20 +531,28 @@ export class RegistryService {
     version: string,
     key: string,
     value: string | undefined,
+    principal?: Principal,
   ): Promise<void> {
     const tag: KeyValue = validateModelVersionTag({ key, value });
     const number = parseModelVersion(version);
-    await this.store.setModelVersionTag(validateModelName(name), number, tag);
+    const actor = this.actor(principal);
+    await this.store.setModelVersionTag(validateModelName(name), number, tag, actor);
     const event = (await this.isPromptModel(name)) ? 'prompt_version_tag.set' : 'model_version_tag.set';
-    this.announce(event, { name, version: String(number), key: tag.key, value: tag.value });
+    this.announce(event, { name, version: String(number), key: tag.key, value: tag.value }, actor);
   }
 
-  async deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
+  async deleteModelVersionTag(
+    name: string,
+    version: string,
+    key: string,
+    principal?: Principal,
+  ): Promise<void> {
     const number = parseModelVersion(version);
-    await this.store.deleteModelVersionTag(validateModelName(name), number, key);
+    const actor = this.actor(principal);
+    await this.store.deleteModelVersionTag(validateModelName(name), number, key, actor);
     const event = (await this.isPromptModel(name))
       ? 'prompt_version_tag.deleted'
       : 'model_version_tag.deleted';
-    this.announce(event, { name, version: String(number), key });
+    this.announce(event, { name, version: String(number), key }, actor);
   }
 }

@@ -1,15 +1,17 @@
 /**
  * The storage contract of the Model Registry. Implementations persist and query; MLflow's rules are
  * applied before the store is called, in registry-service.ts. Method names are MLflow's operation names.
+ * Every method that changes something takes the `Actor` and writes its audit row in the same transaction.
  */
 import type { KeyValue, Page } from '../tracking/entities';
 import type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel } from './entities';
+import type { Actor, StageTransition } from './governance-entities';
+import type { RegistryGovernanceStore } from './governance-store';
 
 export interface NewRegisteredModel {
   name: string;
   description?: string | undefined;
   tags: KeyValue[];
-  time: number;
 }
 
 export interface NewModelVersion {
@@ -22,7 +24,6 @@ export interface NewModelVersion {
   description?: string | undefined;
   modelId?: string | undefined;
   tags: KeyValue[];
-  time: number;
   /** READY unless the registry still has to copy the files (PENDING_REGISTRATION). */
   status?: ModelVersionStatus | undefined;
 }
@@ -50,29 +51,29 @@ export interface RegistrySearchQuery {
   pageToken?: string | undefined;
 }
 
-/** The persistence of registered models, their versions, tags and aliases. */
-export interface RegistryStore {
-  createRegisteredModel(m: NewRegisteredModel): Promise<RegisteredModel>;
+/** The persistence of registered models, their versions, tags and aliases, and their governance. */
+export interface RegistryStore extends RegistryGovernanceStore {
+  createRegisteredModel(m: NewRegisteredModel, actor: Actor): Promise<RegisteredModel>;
   getRegisteredModel(name: string): Promise<RegisteredModel>;
   /** Renames a model; its versions follow. */
-  renameRegisteredModel(name: string, newName: string, time: number): Promise<RegisteredModel>;
-  updateRegisteredModel(name: string, description: string, time: number): Promise<RegisteredModel>;
+  renameRegisteredModel(name: string, newName: string, actor: Actor): Promise<RegisteredModel>;
+  updateRegisteredModel(name: string, description: string, actor: Actor): Promise<RegisteredModel>;
   /** Deletes a model with its versions, tags and aliases. */
-  deleteRegisteredModel(name: string): Promise<void>;
+  deleteRegisteredModel(name: string, actor: Actor): Promise<void>;
   searchRegisteredModels(q: RegistrySearchQuery): Promise<Page<RegisteredModel>>;
   /** The newest live version in each of `stages`, in the order given. */
   getLatestVersions(name: string, stages: readonly ModelVersionStage[]): Promise<ModelVersion[]>;
-  setRegisteredModelTag(name: string, tag: KeyValue): Promise<void>;
-  deleteRegisteredModelTag(name: string, key: string): Promise<void>;
-  setRegisteredModelAlias(name: string, alias: string, version: number): Promise<void>;
-  deleteRegisteredModelAlias(name: string, alias: string): Promise<void>;
+  setRegisteredModelTag(name: string, tag: KeyValue, actor: Actor): Promise<void>;
+  deleteRegisteredModelTag(name: string, key: string, actor: Actor): Promise<void>;
+  setRegisteredModelAlias(name: string, alias: string, version: number, actor: Actor): Promise<void>;
+  deleteRegisteredModelAlias(name: string, alias: string, actor: Actor): Promise<void>;
   /** The version an alias points to; undefined when the alias is not set. */
   getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion | undefined>;
   /** The newest live version of a model; undefined when it has none. */
   getNewestModelVersion(name: string): Promise<ModelVersion | undefined>;
 
   /** Adds the next version (max of all versions ever, deleted included, + 1). */
-  createModelVersion(v: NewModelVersion): Promise<ModelVersion>;
+  createModelVersion(v: NewModelVersion, actor: Actor): Promise<ModelVersion>;
   /** Ends a PENDING_REGISTRATION; false when the version is no longer pending (or gone). */
   finishModelVersionRegistration(
     name: string,
@@ -82,20 +83,24 @@ export interface RegistryStore {
   /** Live versions still in PENDING_REGISTRATION, oldest first. */
   listPendingRegistrations(): Promise<PendingRegistration[]>;
   getModelVersion(name: string, version: number): Promise<ModelVersion>;
-  updateModelVersion(name: string, version: number, description: string, time: number): Promise<ModelVersion>;
+  updateModelVersion(name: string, version: number, description: string, actor: Actor): Promise<ModelVersion>;
   /** Soft-deletes a version: hidden everywhere, its aliases removed, its number never reused. */
-  deleteModelVersion(name: string, version: number, time: number): Promise<void>;
-  /** Moves a version to `stage`; with `archiveExisting`, other versions in that stage become Archived. */
+  deleteModelVersion(name: string, version: number, actor: Actor): Promise<void>;
+  /**
+   * Moves a version to `stage`; with `archiveExisting`, other versions in that stage become Archived.
+   * Records APPLIED_TRANSITION (with `comment`) and a SYSTEM_TRANSITION per archived version.
+   */
   transitionModelVersionStage(
     name: string,
     version: number,
     stage: ModelVersionStage,
     archiveExisting: boolean,
-    time: number,
-  ): Promise<ModelVersion>;
+    actor: Actor,
+    comment?: string | undefined,
+  ): Promise<StageTransition>;
   /** The stored download location of a version, else its source. */
   getModelVersionDownloadUri(name: string, version: number): Promise<string>;
   searchModelVersions(q: RegistrySearchQuery): Promise<Page<ModelVersion>>;
-  setModelVersionTag(name: string, version: number, tag: KeyValue): Promise<void>;
-  deleteModelVersionTag(name: string, version: number, key: string): Promise<void>;
+  setModelVersionTag(name: string, version: number, tag: KeyValue, actor: Actor): Promise<void>;
+  deleteModelVersionTag(name: string, version: number, key: string, actor: Actor): Promise<void>;
 }

@@ -86,3 +86,20 @@ export function canonicalStage(stage: string): ModelVersionStage {
 
 /** Stages whose versions `archive_existing_versions` may archive. */
 export const ACTIVE_STAGES: readonly ModelVersionStage[] = ['Staging', 'Production'];
+
+/** Databricks' limit on comments of model versions and transition requests. */
+export const MAX_COMMENT_LENGTH = 65_535;
+
+/** A comment: 1..65,535 characters when `required`, else absent or at most 65,535 ("" counts as absent). */
+export function validateComment(comment: string | undefined, required: boolean): string | undefined {
+  if (comment === undefined || comment === '') {
+    if (required) throw invalidParameter('Comment cannot be empty.');
+    return undefined;
+  }
+  if (comment.length > MAX_COMMENT_LENGTH) {
+    throw invalidParameter(
+      `Comment is ${comment.length} characters long; the limit is ${MAX_COMMENT_LENGTH}.`,
+    );
+  }
+  return comment;
+}

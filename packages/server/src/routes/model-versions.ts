@@ -4,6 +4,7 @@ import { rpc } from '../rpc';
 import { presentModelVersion } from '../presenters/registry';
 import { pageBody } from './wire';
 import { registryOf } from './registry-deps';
+import { principalOf } from '../principal';
 
 export const modelVersionRoutes = [
   rpc({
@@ -11,17 +12,20 @@ export const modelVersionRoutes = [
     methods: ['POST'],
     path: '/model-versions/create',
     request: api.createModelVersion,
-    handle: async (req, deps) => ({
+    handle: async (req, deps, c) => ({
       model_version: presentModelVersion(
-        await registryOf(deps).createModelVersion({
-          name: req.name,
-          source: req.source,
-          runId: req.run_id,
-          tags: req.tags,
-          runLink: req.run_link,
-          description: req.description,
-          modelId: req.model_id,
-        }),
+        await registryOf(deps).createModelVersion(
+          {
+            name: req.name,
+            source: req.source,
+            runId: req.run_id,
+            tags: req.tags,
+            runLink: req.run_link,
+            description: req.description,
+            modelId: req.model_id,
+          },
+          await principalOf(deps, c),
+        ),
       ),
     }),
   }),
@@ -30,9 +34,14 @@ export const modelVersionRoutes = [
     methods: ['PATCH'],
     path: '/model-versions/update',
     request: api.updateModelVersion,
-    handle: async (req, deps) => ({
+    handle: async (req, deps, c) => ({
       model_version: presentModelVersion(
-        await registryOf(deps).updateModelVersion(req.name, req.version, req.description),
+        await registryOf(deps).updateModelVersion(
+          req.name,
+          req.version,
+          req.description,
+          await principalOf(deps, c),
+        ),
       ),
     }),
   }),
@@ -41,8 +50,8 @@ export const modelVersionRoutes = [
     methods: ['DELETE'],
     path: '/model-versions/delete',
     request: api.deleteModelVersion,
-    handle: async (req, deps) => {
-      await registryOf(deps).deleteModelVersion(req.name, req.version);
+    handle: async (req, deps, c) => {
+      await registryOf(deps).deleteModelVersion(req.name, req.version, await principalOf(deps, c));
       return {};
     },
   }),
@@ -84,13 +93,14 @@ export const modelVersionRoutes = [
     methods: ['POST'],
     path: '/model-versions/transition-stage',
     request: api.transitionModelVersionStage,
-    handle: async (req, deps) => ({
+    handle: async (req, deps, c) => ({
       model_version: presentModelVersion(
         await registryOf(deps).transitionModelVersionStage(
           req.name,
           req.version,
           req.stage,
           req.archive_existing_versions,
+          await principalOf(deps, c),
         ),
       ),
     }),
@@ -100,8 +110,14 @@ export const modelVersionRoutes = [
     methods: ['POST'],
     path: '/model-versions/set-tag',
     request: api.setModelVersionTag,
-    handle: async (req, deps) => {
-      await registryOf(deps).setModelVersionTag(req.name, req.version, req.key, req.value);
+    handle: async (req, deps, c) => {
+      await registryOf(deps).setModelVersionTag(
+        req.name,
+        req.version,
+        req.key,
+        req.value,
+        await principalOf(deps, c),
+      );
       return {};
     },
   }),
@@ -110,8 +126,13 @@ export const modelVersionRoutes = [
     methods: ['DELETE'],
     path: '/model-versions/delete-tag',
     request: api.deleteModelVersionTag,
-    handle: async (req, deps) => {
-      await registryOf(deps).deleteModelVersionTag(req.name, req.version, req.key);
+    handle: async (req, deps, c) => {
+      await registryOf(deps).deleteModelVersionTag(
+        req.name,
+        req.version,
+        req.key,
+        await principalOf(deps, c),
+      );
       return {};
     },
   }),

@@ -4,6 +4,7 @@ import { rpc } from '../rpc';
 import { presentModelVersion, presentRegisteredModel } from '../presenters/registry';
 import { pageBody } from './wire';
 import { registryOf } from './registry-deps';
+import { principalOf } from '../principal';
 
 export const registeredModelRoutes = [
   rpc({
@@ -11,13 +12,12 @@ export const registeredModelRoutes = [
     methods: ['POST'],
     path: '/registered-models/create',
     request: api.createRegisteredModel,
-    handle: async (req, deps) => ({
+    handle: async (req, deps, c) => ({
       registered_model: presentRegisteredModel(
-        await registryOf(deps).createRegisteredModel({
-          name: req.name,
-          tags: req.tags,
-          description: req.description,
-        }),
+        await registryOf(deps).createRegisteredModel(
+          { name: req.name, tags: req.tags, description: req.description },
+          await principalOf(deps, c),
+        ),
       ),
     }),
   }),
@@ -26,9 +26,9 @@ export const registeredModelRoutes = [
     methods: ['POST'],
     path: '/registered-models/rename',
     request: api.renameRegisteredModel,
-    handle: async (req, deps) => ({
+    handle: async (req, deps, c) => ({
       registered_model: presentRegisteredModel(
-        await registryOf(deps).renameRegisteredModel(req.name, req.new_name),
+        await registryOf(deps).renameRegisteredModel(req.name, req.new_name, await principalOf(deps, c)),
       ),
     }),
   }),
@@ -37,9 +37,9 @@ export const registeredModelRoutes = [
     methods: ['PATCH'],
     path: '/registered-models/update',
     request: api.updateRegisteredModel,
-    handle: async (req, deps) => ({
+    handle: async (req, deps, c) => ({
       registered_model: presentRegisteredModel(
-        await registryOf(deps).updateRegisteredModel(req.name, req.description),
+        await registryOf(deps).updateRegisteredModel(req.name, req.description, await principalOf(deps, c)),
       ),
     }),
   }),
@@ -48,8 +48,8 @@ export const registeredModelRoutes = [
     methods: ['DELETE'],
     path: '/registered-models/delete',
     request: api.deleteRegisteredModel,
-    handle: async (req, deps) => {
-      await registryOf(deps).deleteRegisteredModel(req.name);
+    handle: async (req, deps, c) => {
+      await registryOf(deps).deleteRegisteredModel(req.name, await principalOf(deps, c));
       return {};
     },
   }),
@@ -106,8 +106,8 @@ export const registeredModelRoutes = [
     methods: ['POST'],
     path: '/registered-models/set-tag',
     request: api.setRegisteredModelTag,
-    handle: async (req, deps) => {
-      await registryOf(deps).setRegisteredModelTag(req.name, req.key, req.value);
+    handle: async (req, deps, c) => {
+      await registryOf(deps).setRegisteredModelTag(req.name, req.key, req.value, await principalOf(deps, c));
       return {};
     },
   }),
@@ -116,8 +116,8 @@ export const registeredModelRoutes = [
     methods: ['DELETE'],
     path: '/registered-models/delete-tag',
     request: api.deleteRegisteredModelTag,
-    handle: async (req, deps) => {
-      await registryOf(deps).deleteRegisteredModelTag(req.name, req.key);
+    handle: async (req, deps, c) => {
+      await registryOf(deps).deleteRegisteredModelTag(req.name, req.key, await principalOf(deps, c));
       return {};
     },
   }),
@@ -126,8 +126,13 @@ export const registeredModelRoutes = [
     methods: ['POST'],
     path: '/registered-models/alias',
     request: api.setRegisteredModelAlias,
-    handle: async (req, deps) => {
-      await registryOf(deps).setRegisteredModelAlias(req.name, req.alias, req.version);
+    handle: async (req, deps, c) => {
+      await registryOf(deps).setRegisteredModelAlias(
+        req.name,
+        req.alias,
+        req.version,
+        await principalOf(deps, c),
+      );
       return {};
     },
   }),
@@ -136,8 +141,8 @@ export const registeredModelRoutes = [
     methods: ['DELETE'],
     path: '/registered-models/alias',
     request: api.deleteRegisteredModelAlias,
-    handle: async (req, deps) => {
-      await registryOf(deps).deleteRegisteredModelAlias(req.name, req.alias);
+    handle: async (req, deps, c) => {
+      await registryOf(deps).deleteRegisteredModelAlias(req.name, req.alias, await principalOf(deps, c));
       return {};
     },
   }),

@@ -6,11 +6,17 @@ import { mountRpc, type RpcRoute } from '../rpc';
 import { locate, sendArtifact } from './artifact-http';
 import { modelVersionRoutes } from './model-versions';
 import { registeredModelRoutes } from './registered-models';
+import { commentRoutes } from './comments';
+import { registryGovernanceRoutes } from './registry-governance';
+import { transitionRequestRoutes } from './transition-requests';
 import { registryOf } from './registry-deps';
 
 export const registryRoutes: readonly RpcRoute[] = [
   ...registeredModelRoutes,
   ...modelVersionRoutes,
+  ...transitionRequestRoutes,
+  ...commentRoutes,
+  ...registryGovernanceRoutes,
 ] as unknown as readonly RpcRoute[];
 
 /** Mounts the registry endpoints and `model-versions/get-artifact` when the app has a registry. */

@@ -41,7 +41,7 @@ const download = async (app: TestApp, name: string, version: string, path: strin
 
 describe('model version files', () => {
   it('answers PENDING_REGISTRATION when the copy outlasts the wait, then READY with its own copy', async () => {
-    t = await createTestApp({}, { registrationWaitMs: 0 });
+    t = await createTestApp({}, { registry: { registrationWaitMs: 0 } });
     const runId = await runWithModel(t, { MLmodel: 'flavors: {}\n', 'sub/weights.bin': 'w'.repeat(100_000) });
     await t.post('/registered-models/create', { name: 'm' });
     const created = await t.post('/model-versions/create', {
@@ -101,15 +101,17 @@ describe('model version files', () => {
     const run = (await t.get('/runs/get', { run_id: runId })).body.run.info;
     await t.post('/registered-models/create', { name: 'm' });
     // As a server killed mid-copy leaves it: the row says pending, no copy was recorded.
-    await t.services.registry.store.createModelVersion({
-      name: 'm',
-      source: `runs:/${runId}/model`,
-      storageLocation: `${run.artifact_uri}/model`,
-      runId,
-      tags: [],
-      time: Date.now(),
-      status: 'PENDING_REGISTRATION',
-    });
+    await t.services.registry.store.createModelVersion(
+      {
+        name: 'm',
+        source: `runs:/${runId}/model`,
+        storageLocation: `${run.artifact_uri}/model`,
+        runId,
+        tags: [],
+        status: 'PENDING_REGISTRATION',
+      },
+      { user: 'test', time: Date.now() },
+    );
     expect((await t.get('/model-versions/get', { name: 'm', version: '1' })).body.model_version.status).toBe(
       'PENDING_REGISTRATION',
     );

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import {
   DEFAULT_WEBHOOK_SETTINGS,
+  RegistryGovernanceService,
+  type RegistryEventSink,
+  type RegistryPermissions,
   type RegistryServiceOptions,
   type ServerConfig,
   type TrackingStore,
@@ -32,6 +35,14 @@ export interface TestApp {
   post(path: string, body: unknown): Promise<TestResponse>;
   get(path: string, query?: Record<string, unknown>): Promise<TestResponse>;
   close(): Promise<void>;
+}
+
+/** Registry wiring a test may replace: who may do what, and where registry events go. */
+export interface TestAppOptions {
+  permissions?: RegistryPermissions;
+  /** Registry events go here instead of the webhooks' outbox. */
+  events?: RegistryEventSink;
+  registry?: Omit<RegistryServiceOptions, 'files' | 'events'>;
 }
 
 export interface TestResponse {
@@ -64,7 +75,7 @@ export const TEST_WEBHOOK_SETTINGS: WebhookSettings = Object.freeze({
 /** Opens a fresh store in a temp folder and builds the app around it. */
 export async function createTestApp(
   overrides: Partial<ServerConfig> = {},
-  registryOptions: Omit<RegistryServiceOptions, 'files'> = {},
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'loom-test-'));
   const backend = await createTestBackend(dir);
@@ -80,9 +91,20 @@ export async function createTestApp(
     webhooks: TEST_WEBHOOK_SETTINGS,
     ...overrides,
   };
-  const services = await openServices(config, registryOptions);
+  const services = await openServices(config, {
+    ...options.registry,
+    ...(options.events ? { events: options.events } : {}),
+  });
   const { store, tracking, registry, artifacts, webhooks } = services;
-  const app = createApp({ tracking, registry, artifacts, webhooks: webhooks.service, config });
+  const governance = new RegistryGovernanceService(registry, options.permissions);
+  const app = createApp({
+    tracking,
+    registry,
+    governance,
+    artifacts,
+    webhooks: webhooks.service,
+    config,
+  });
 
   const call: TestApp['call'] = async (method, path, body, headers = {}) => {
     let url = `http://localhost${path}`;

@@ -31,6 +31,12 @@ describe('matchRoute', () => {
     expect(matchRoute('/models/m/versions')).toEqual({ page: 'not-found' });
   });
 
+  it('maps the registry audit log', () => {
+    expect(matchRoute(paths.registryAudit(new URLSearchParams('model=m')).split('?')[0]!)).toEqual({
+      page: 'registry-audit',
+    });
+  });
+
   it('edits query strings without dropping other keys', () => {
     const q = new URLSearchParams('filter=x&sort=metrics.loss');
     expect(withParams(q, { filter: undefined, cols: 'a' }).toString()).toBe('sort=metrics.loss&cols=a');

@@ -13,6 +13,7 @@ export type Route =
   | { page: 'model'; name: string }
   | { page: 'model-version'; name: string; version: string }
   | { page: 'compare-versions'; name: string }
+  | { page: 'registry-audit' }
   | { page: 'not-found' };
 
 const seg = (s: string): string => {
@@ -34,6 +35,8 @@ export function matchRoute(pathname: string): Route {
   }
   if (parts[0] === 'runs' && parts[1] !== undefined && parts.length === 2)
     return { page: 'run', runId: seg(parts[1]) };
+  if (parts.length === 2 && parts[0] === 'registry' && parts[1] === 'audit-log')
+    return { page: 'registry-audit' };
   if (parts[0] === 'models') return matchModelRoute(parts.slice(1));
   return { page: 'not-found' };
 }
@@ -66,6 +69,7 @@ export const paths = {
     `/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`,
   compareVersions: (name: string, query?: URLSearchParams): string =>
     withQuery(`/models/${encodeURIComponent(name)}/compare`, query),
+  registryAudit: (query?: URLSearchParams): string => withQuery('/registry/audit-log', query),
 };
 
 function withQuery(path: string, query: URLSearchParams | undefined): string {

@@ -2,6 +2,7 @@
 import type { Dialect } from '../driver';
 import * as tracking from './001-tracking';
 import * as registry from './002-registry';
+import * as registryGovernance from './004-registry-governance';
 import * as webhooks from './005-webhooks';
 
 export interface Migration {
@@ -13,5 +14,6 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'tracking', up: tracking.up },
   { version: 2, name: 'registry', up: registry.up },
+  { version: 4, name: 'registry-governance', up: registryGovernance.up },
   { version: 5, name: 'webhooks', up: webhooks.up },
 ];

@@ -5,6 +5,7 @@ import {
   type ModelVersion,
   type ModelVersionStage,
 } from '../../../registry/entities';
+import type { Actor, StageTransition } from '../../../registry/governance-entities';
 import type {
   NewModelVersion,
   PendingRegistration,
@@ -15,19 +16,25 @@ import type { KeyValue, Page } from '../../../tracking/entities';
 import { compileModelVersionSearch, decodePageToken, encodePageToken } from '../../../tracking/search';
 import type { Queryable, SqlDriver } from '../driver';
 import { num } from '../sql-util';
-import { loadVersions, modelRow, versionKey } from './rows';
+import { insertActivity } from './activity-rows';
+import { recordAudit } from './audit-log';
+import { loadVersions, modelRow, versionKey, type VersionKey } from './rows';
 
 /**
  * Adds version max(all versions, deleted included) + 1. Bumping the model's update time first takes
  * its row lock on PostgreSQL, so concurrent creations for one model get distinct numbers (SQLite
  * runs write transactions one at a time anyway).
  */
-export async function createModelVersion(db: SqlDriver, v: NewModelVersion): Promise<ModelVersion> {
+export async function createModelVersion(
+  db: SqlDriver,
+  v: NewModelVersion,
+  actor: Actor,
+): Promise<ModelVersion> {
   return db.transaction(async (tx) => {
     const model = await modelRow(tx, v.name);
     const modelPk = num(model.model_pk);
     await tx.run('UPDATE registered_models SET last_updated_timestamp = ? WHERE model_pk = ?', [
-      v.time,
+      actor.time,
       modelPk,
     ]);
     const max = await tx.get<{ v: number | string | null }>(
@@ -42,8 +49,8 @@ export async function createModelVersion(db: SqlDriver, v: NewModelVersion): Pro
       [
         modelPk,
         version,
-        v.time,
-        v.time,
+        actor.time,
+        actor.time,
         v.description ?? null,
         v.source,
         v.storageLocation ?? null,
@@ -55,6 +62,19 @@ export async function createModelVersion(db: SqlDriver, v: NewModelVersion): Pro
     );
     for (const tag of v.tags) await upsertVersionTag(tx, modelPk, version, tag);
     const [created] = await loadVersions(tx, [{ modelPk, version }]);
+    await recordAudit(tx, actor, {
+      action: 'createModelVersion',
+      modelName: v.name,
+      version,
+      after: {
+        version: String(version),
+        source: v.source,
+        run_id: v.runId,
+        description: v.description,
+        current_stage: 'None',
+        tags: v.tags,
+      },
+    });
     return created!;
   });
 }
@@ -122,22 +142,38 @@ export async function updateModelVersion(
   name: string,
   version: number,
   description: string,
-  time: number,
+  actor: Actor,
 ): Promise<ModelVersion> {
   return db.transaction(async (tx) => {
     const key = await versionKey(tx, name, version);
+    const before = await versionColumns(tx, key);
     await tx.run(
       'UPDATE model_versions SET description = ?, last_updated_timestamp = ? WHERE model_pk = ? AND version = ?',
-      [description, time, key.modelPk, version],
+      [description, actor.time, key.modelPk, version],
     );
+    await recordAudit(tx, actor, {
+      action: 'updateModelVersion',
+      modelName: name,
+      version,
+      before: { description: before.description ?? undefined },
+      after: { description },
+    });
     return getModelVersion(tx, name, version);
   });
 }
 
 /** Soft delete as MLflow does it: stage Deleted_Internal, fields redacted, aliases to it removed. */
-export async function deleteModelVersion(db: SqlDriver, name: string, version: number, time: number) {
+export async function deleteModelVersion(db: SqlDriver, name: string, version: number, actor: Actor) {
+  const time = actor.time;
   await db.transaction(async (tx) => {
     const key = await versionKey(tx, name, version);
+    const before = await versionColumns(tx, key);
+    await recordAudit(tx, actor, {
+      action: 'deleteModelVersion',
+      modelName: name,
+      version,
+      before: { current_stage: before.current_stage, source: before.source },
+    });
     await tx.run('UPDATE registered_models SET last_updated_timestamp = ? WHERE model_pk = ?', [
       time,
       key.modelPk,
@@ -156,6 +192,15 @@ export async function deleteModelVersion(db: SqlDriver, name: string, version: n
   });
 }
 
+/** The columns of a live version that audit rows and transitions compare. */
+async function versionColumns(q: Queryable, key: VersionKey) {
+  const row = await q.get<{ current_stage: string; description: string | null; source: string }>(
+    'SELECT current_stage, description, source FROM model_versions WHERE model_pk = ? AND version = ?',
+    [key.modelPk, key.version],
+  );
+  return row!;
+}
+
 /** Moves a version to `stage`, archiving the others in that stage when asked. */
 export async function transitionModelVersionStage(
   db: SqlDriver,
@@ -163,27 +208,81 @@ export async function transitionModelVersionStage(
   version: number,
   stage: ModelVersionStage,
   archiveExisting: boolean,
-  time: number,
-): Promise<ModelVersion> {
-  return db.transaction(async (tx) => {
-    const key = await versionKey(tx, name, version);
-    await tx.run('UPDATE registered_models SET last_updated_timestamp = ? WHERE model_pk = ?', [
-      time,
-      key.modelPk,
-    ]);
-    if (archiveExisting) {
-      await tx.run(
-        `UPDATE model_versions SET current_stage = 'Archived', last_updated_timestamp = ?
-         WHERE model_pk = ? AND version <> ? AND current_stage = ?`,
-        [time, key.modelPk, version, stage],
-      );
-    }
-    await tx.run(
-      'UPDATE model_versions SET current_stage = ?, last_updated_timestamp = ? WHERE model_pk = ? AND version = ?',
-      [stage, time, key.modelPk, version],
+  actor: Actor,
+  comment?: string | undefined,
+): Promise<StageTransition> {
+  return db.transaction((tx) =>
+    applyStageTransition(tx, name, version, stage, archiveExisting, actor, { comment }),
+  );
+}
+
+/**
+ * The transition inside `tx`: the stage change, APPLIED_TRANSITION and a SYSTEM_TRANSITION per
+ * auto-archived version in the activity log, and one audit row. Approvals call it in their transaction.
+ */
+export async function applyStageTransition(
+  tx: Queryable,
+  name: string,
+  version: number,
+  stage: ModelVersionStage,
+  archiveExisting: boolean,
+  actor: Actor,
+  note: { comment?: string | undefined; systemComment?: string | undefined } = {},
+): Promise<StageTransition> {
+  const time = actor.time;
+  const key = await versionKey(tx, name, version);
+  const fromStage = (await versionColumns(tx, key)).current_stage;
+  await tx.run('UPDATE registered_models SET last_updated_timestamp = ? WHERE model_pk = ?', [
+    time,
+    key.modelPk,
+  ]);
+  const archived: StageTransition['archived'] = [];
+  if (archiveExisting) {
+    const others = await tx.all<{ version: number | string }>(
+      'SELECT version FROM model_versions WHERE model_pk = ? AND version <> ? AND current_stage = ? ORDER BY version',
+      [key.modelPk, version, stage],
     );
-    return getModelVersion(tx, name, version);
+    await tx.run(
+      `UPDATE model_versions SET current_stage = 'Archived', last_updated_timestamp = ?
+       WHERE model_pk = ? AND version <> ? AND current_stage = ?`,
+      [time, key.modelPk, version, stage],
+    );
+    for (const o of others) archived.push({ version: num(o.version), fromStage: stage });
+  }
+  await tx.run(
+    'UPDATE model_versions SET current_stage = ?, last_updated_timestamp = ? WHERE model_pk = ? AND version = ?',
+    [stage, time, key.modelPk, version],
+  );
+  const activity = { modelPk: key.modelPk, user: actor.user, time };
+  await insertActivity(tx, {
+    ...activity,
+    version,
+    type: 'APPLIED_TRANSITION',
+    fromStage,
+    toStage: stage,
+    ...note,
   });
+  for (const a of archived) {
+    await insertActivity(tx, {
+      ...activity,
+      version: a.version,
+      type: 'SYSTEM_TRANSITION',
+      fromStage: a.fromStage,
+      toStage: 'Archived',
+      systemComment: `Archived because version ${version} moved to ${stage} with archive_existing_versions.`,
+    });
+  }
+  await recordAudit(tx, actor, {
+    action: 'transitionModelVersionStage',
+    modelName: name,
+    version,
+    before: { current_stage: fromStage },
+    after: {
+      current_stage: stage,
+      ...(archived.length > 0 ? { archived_versions: archived.map((a) => String(a.version)) } : {}),
+    },
+  });
+  return { modelVersion: await getModelVersion(tx, name, version), fromStage, archived };
 }
 
 /** The stored download location of a live version, else its source. */
@@ -233,17 +332,52 @@ export async function searchModelVersions(
 }
 
 /** Upserts a tag of a live version. */
-export async function setModelVersionTag(db: SqlDriver, name: string, version: number, tag: KeyValue) {
+export async function setModelVersionTag(
+  db: SqlDriver,
+  name: string,
+  version: number,
+  tag: KeyValue,
+  actor: Actor,
+) {
   await db.transaction(async (tx) => {
     const key = await versionKey(tx, name, version);
+    const before = await versionTagValue(tx, key, tag.key);
     await upsertVersionTag(tx, key.modelPk, version, tag);
+    await recordAudit(tx, actor, {
+      action: 'setModelVersionTag',
+      modelName: name,
+      version,
+      before: before === undefined ? undefined : { key: tag.key, value: before },
+      after: tag,
+    });
   });
 }
 
+async function versionTagValue(q: Queryable, key: VersionKey, tagKey: string) {
+  const found = await q.get<{ value: string }>(
+    'SELECT value FROM model_version_tags WHERE model_pk = ? AND version = ? AND key = ?',
+    [key.modelPk, key.version, tagKey],
+  );
+  return found?.value;
+}
+
 /** Deletes a version tag; a missing tag is not an error, a missing version is. */
-export async function deleteModelVersionTag(db: SqlDriver, name: string, version: number, key: string) {
+export async function deleteModelVersionTag(
+  db: SqlDriver,
+  name: string,
+  version: number,
+  key: string,
+  actor: Actor,
+) {
   await db.transaction(async (tx) => {
     const k = await versionKey(tx, name, version);
+    const before = await versionTagValue(tx, k, key);
+    await recordAudit(tx, actor, {
+      action: 'deleteModelVersionTag',
+      modelName: name,
+      version,
+      before: before === undefined ? undefined : { key, value: before },
+    });
     await tx.run('DELETE FROM model_version_tags WHERE model_pk = ? AND version = ? AND key = ?', [
       k.modelPk,
       version,

@@ -1,26 +1,37 @@
 /** Registered models, their tags and aliases in SQL. */
 import { alreadyExists } from '@loom/protocol';
 import type { ModelVersion, ModelVersionStage, RegisteredModel } from '../../../registry/entities';
+import type { Actor } from '../../../registry/governance-entities';
 import type { NewRegisteredModel, RegistrySearchQuery } from '../../../registry/registry-store';
 import type { KeyValue, Page } from '../../../tracking/entities';
 import { compileRegisteredModelSearch, decodePageToken, encodePageToken } from '../../../tracking/search';
 import type { Queryable, SqlDriver } from '../driver';
 import { isUniqueViolation, num, placeholders } from '../sql-util';
+import { recordAudit } from './audit-log';
 import { loadModels, loadVersions, MODEL_COLUMNS, modelRow, versionKey, type ModelRow } from './rows';
 
 const exists = (name: string) => alreadyExists(`Registered Model (name=${name}) already exists.`);
 
 /** Inserts a model with its tags; a taken name is RESOURCE_ALREADY_EXISTS. */
-export async function createRegisteredModel(db: SqlDriver, m: NewRegisteredModel): Promise<RegisteredModel> {
+export async function createRegisteredModel(
+  db: SqlDriver,
+  m: NewRegisteredModel,
+  actor: Actor,
+): Promise<RegisteredModel> {
   try {
     return await db.transaction(async (tx) => {
       const row = await tx.get<{ model_pk: number | string }>(
         `INSERT INTO registered_models (name, creation_timestamp, last_updated_timestamp, description)
          VALUES (?, ?, ?, ?) RETURNING model_pk`,
-        [m.name, m.time, m.time, m.description ?? null],
+        [m.name, actor.time, actor.time, m.description ?? null],
       );
       const pk = num(row!.model_pk);
       for (const tag of m.tags) await upsertModelTag(tx, pk, tag);
+      await recordAudit(tx, actor, {
+        action: 'createRegisteredModel',
+        modelName: m.name,
+        after: { name: m.name, description: m.description, tags: m.tags },
+      });
       return getRegisteredModel(tx, m.name);
     });
   } catch (err) {
@@ -48,20 +59,26 @@ export async function renameRegisteredModel(
   db: SqlDriver,
   name: string,
   newName: string,
-  time: number,
+  actor: Actor,
 ): Promise<RegisteredModel> {
   try {
     return await db.transaction(async (tx) => {
       const row = await modelRow(tx, name);
       await tx.run('UPDATE registered_models SET name = ?, last_updated_timestamp = ? WHERE model_pk = ?', [
         newName,
-        time,
+        actor.time,
         row.model_pk,
       ]);
       await tx.run('UPDATE model_versions SET last_updated_timestamp = ? WHERE model_pk = ?', [
-        time,
+        actor.time,
         row.model_pk,
       ]);
+      await recordAudit(tx, actor, {
+        action: 'renameRegisteredModel',
+        modelName: name,
+        before: { name },
+        after: { name: newName },
+      });
       return getRegisteredModel(tx, newName);
     });
   } catch (err) {
@@ -75,24 +92,41 @@ export async function updateRegisteredModel(
   db: SqlDriver,
   name: string,
   description: string,
-  time: number,
+  actor: Actor,
 ): Promise<RegisteredModel> {
   return db.transaction(async (tx) => {
     const row = await modelRow(tx, name);
     await tx.run(
       'UPDATE registered_models SET description = ?, last_updated_timestamp = ? WHERE model_pk = ?',
-      [description, time, row.model_pk],
+      [description, actor.time, row.model_pk],
     );
+    await recordAudit(tx, actor, {
+      action: 'updateRegisteredModel',
+      modelName: name,
+      before: { description: row.description ?? undefined },
+      after: { description },
+    });
     return getRegisteredModel(tx, name);
   });
 }
 
 /** Deletes a model and everything under it. */
-export async function deleteRegisteredModel(db: SqlDriver, name: string): Promise<void> {
+export async function deleteRegisteredModel(db: SqlDriver, name: string, actor: Actor): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await modelRow(tx, name);
+    const count = await tx.get<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM model_versions WHERE model_pk = ? AND current_stage <> 'Deleted_Internal'`,
+      [row.model_pk],
+    );
+    await recordAudit(tx, actor, {
+      action: 'deleteRegisteredModel',
+      modelName: name,
+      before: { name, description: row.description ?? undefined, live_versions: num(count?.n ?? 0) },
+    });
     // Children first: the foreign keys cascade too, but this keeps the order explicit on both databases.
     for (const table of [
+      'model_version_activities',
+      'registered_model_protections',
       'model_version_tags',
       'registered_model_aliases',
       'model_versions',
@@ -155,17 +189,48 @@ export async function getLatestVersions(
 }
 
 /** Upserts a tag of a model. */
-export async function setRegisteredModelTag(db: SqlDriver, name: string, tag: KeyValue): Promise<void> {
+export async function setRegisteredModelTag(
+  db: SqlDriver,
+  name: string,
+  tag: KeyValue,
+  actor: Actor,
+): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await modelRow(tx, name);
+    const before = await modelTagValue(tx, row.model_pk, tag.key);
     await upsertModelTag(tx, num(row.model_pk), tag);
+    await recordAudit(tx, actor, {
+      action: 'setRegisteredModelTag',
+      modelName: name,
+      before: before === undefined ? undefined : { key: tag.key, value: before },
+      after: tag,
+    });
   });
 }
 
+async function modelTagValue(q: Queryable, modelPk: number | string, key: string) {
+  const found = await q.get<{ value: string }>(
+    'SELECT value FROM registered_model_tags WHERE model_pk = ? AND key = ?',
+    [modelPk, key],
+  );
+  return found?.value;
+}
+
 /** Deletes a tag; a missing tag is not an error (MLflow's SQL store). */
-export async function deleteRegisteredModelTag(db: SqlDriver, name: string, key: string): Promise<void> {
+export async function deleteRegisteredModelTag(
+  db: SqlDriver,
+  name: string,
+  key: string,
+  actor: Actor,
+): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await modelRow(tx, name);
+    const before = await modelTagValue(tx, row.model_pk, key);
+    await recordAudit(tx, actor, {
+      action: 'deleteRegisteredModelTag',
+      modelName: name,
+      before: before === undefined ? undefined : { key, value: before },
+    });
     await tx.run('DELETE FROM registered_model_tags WHERE model_pk = ? AND key = ?', [row.model_pk, key]);
   });
 }
@@ -176,21 +241,62 @@ export async function setRegisteredModelAlias(
   name: string,
   alias: string,
   version: number,
+  actor: Actor,
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    const key = await versionKey(tx, name, version);
-    await tx.run(
-      `INSERT INTO registered_model_aliases (model_pk, alias, version) VALUES (?, ?, ?)
-       ON CONFLICT (model_pk, alias) DO UPDATE SET version = excluded.version`,
-      [key.modelPk, alias, version],
-    );
+    await pointAlias(tx, name, alias, version, actor);
   });
 }
 
+/** Points an alias at a live version inside `tx`, with its audit row; returns the version it left. */
+export async function pointAlias(
+  tx: Queryable,
+  name: string,
+  alias: string,
+  version: number,
+  actor: Actor,
+): Promise<number | undefined> {
+  const key = await versionKey(tx, name, version);
+  const previous = await aliasVersion(tx, key.modelPk, alias);
+  await tx.run(
+    `INSERT INTO registered_model_aliases (model_pk, alias, version) VALUES (?, ?, ?)
+     ON CONFLICT (model_pk, alias) DO UPDATE SET version = excluded.version`,
+    [key.modelPk, alias, version],
+  );
+  await recordAudit(tx, actor, {
+    action: 'setRegisteredModelAlias',
+    modelName: name,
+    version,
+    before: previous === undefined ? undefined : { alias, version: String(previous) },
+    after: { alias, version: String(version) },
+  });
+  return previous;
+}
+
+async function aliasVersion(q: Queryable, modelPk: number | string, alias: string) {
+  const found = await q.get<{ version: number | string }>(
+    'SELECT version FROM registered_model_aliases WHERE model_pk = ? AND alias = ?',
+    [modelPk, alias],
+  );
+  return found === undefined ? undefined : num(found.version);
+}
+
 /** Removes an alias; a missing alias is not an error, a missing model is. */
-export async function deleteRegisteredModelAlias(db: SqlDriver, name: string, alias: string): Promise<void> {
+export async function deleteRegisteredModelAlias(
+  db: SqlDriver,
+  name: string,
+  alias: string,
+  actor: Actor,
+): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await modelRow(tx, name);
+    const previous = await aliasVersion(tx, row.model_pk, alias);
+    await recordAudit(tx, actor, {
+      action: 'deleteRegisteredModelAlias',
+      modelName: name,
+      version: previous,
+      before: previous === undefined ? undefined : { alias, version: String(previous) },
+    });
     await tx.run('DELETE FROM registered_model_aliases WHERE model_pk = ? AND alias = ?', [
       row.model_pk,
       alias,

@@ -1,5 +1,7 @@
 /** RegistryStore over any SqlDriver: the same SQL for SQLite and PostgreSQL. */
 import type { ModelVersionStage } from '../../../registry/entities';
+import type { Actor, Protections, TransitionTarget } from '../../../registry/governance-entities';
+import type { AuditLogQuery, RequestResolution } from '../../../registry/governance-store';
 import type {
   NewModelVersion,
   NewRegisteredModel,
@@ -9,6 +11,9 @@ import type {
 } from '../../../registry/registry-store';
 import type { KeyValue } from '../../../tracking/entities';
 import type { SqlDriver } from '../driver';
+import { loadActivity } from './activity-rows';
+import { listAuditLog } from './audit-log';
+import * as governance from './governance';
 import * as models from './registered-models';
 import * as versions from './model-versions';
 
@@ -19,20 +24,20 @@ import * as versions from './model-versions';
 export class SqlRegistryStore implements RegistryStore {
   constructor(readonly db: SqlDriver) {}
 
-  createRegisteredModel(m: NewRegisteredModel) {
-    return models.createRegisteredModel(this.db, m);
+  createRegisteredModel(m: NewRegisteredModel, actor: Actor) {
+    return models.createRegisteredModel(this.db, m, actor);
   }
   getRegisteredModel(name: string) {
     return models.getRegisteredModel(this.db, name);
   }
-  renameRegisteredModel(name: string, newName: string, time: number) {
-    return models.renameRegisteredModel(this.db, name, newName, time);
+  renameRegisteredModel(name: string, newName: string, actor: Actor) {
+    return models.renameRegisteredModel(this.db, name, newName, actor);
   }
-  updateRegisteredModel(name: string, description: string, time: number) {
-    return models.updateRegisteredModel(this.db, name, description, time);
+  updateRegisteredModel(name: string, description: string, actor: Actor) {
+    return models.updateRegisteredModel(this.db, name, description, actor);
   }
-  deleteRegisteredModel(name: string) {
-    return models.deleteRegisteredModel(this.db, name);
+  deleteRegisteredModel(name: string, actor: Actor) {
+    return models.deleteRegisteredModel(this.db, name, actor);
   }
   searchRegisteredModels(q: RegistrySearchQuery) {
     return models.searchRegisteredModels(this.db, q);
@@ -40,17 +45,17 @@ export class SqlRegistryStore implements RegistryStore {
   getLatestVersions(name: string, stages: readonly ModelVersionStage[]) {
     return models.getLatestVersions(this.db, name, stages);
   }
-  setRegisteredModelTag(name: string, tag: KeyValue) {
-    return models.setRegisteredModelTag(this.db, name, tag);
+  setRegisteredModelTag(name: string, tag: KeyValue, actor: Actor) {
+    return models.setRegisteredModelTag(this.db, name, tag, actor);
   }
-  deleteRegisteredModelTag(name: string, key: string) {
-    return models.deleteRegisteredModelTag(this.db, name, key);
+  deleteRegisteredModelTag(name: string, key: string, actor: Actor) {
+    return models.deleteRegisteredModelTag(this.db, name, key, actor);
   }
-  setRegisteredModelAlias(name: string, alias: string, version: number) {
-    return models.setRegisteredModelAlias(this.db, name, alias, version);
+  setRegisteredModelAlias(name: string, alias: string, version: number, actor: Actor) {
+    return models.setRegisteredModelAlias(this.db, name, alias, version, actor);
   }
-  deleteRegisteredModelAlias(name: string, alias: string) {
-    return models.deleteRegisteredModelAlias(this.db, name, alias);
+  deleteRegisteredModelAlias(name: string, alias: string, actor: Actor) {
+    return models.deleteRegisteredModelAlias(this.db, name, alias, actor);
   }
   getModelVersionByAlias(name: string, alias: string) {
     return models.getModelVersionByAlias(this.db, name, alias);
@@ -59,8 +64,8 @@ export class SqlRegistryStore implements RegistryStore {
     return versions.getNewestModelVersion(this.db, name);
   }
 
-  createModelVersion(v: NewModelVersion) {
-    return versions.createModelVersion(this.db, v);
+  createModelVersion(v: NewModelVersion, actor: Actor) {
+    return versions.createModelVersion(this.db, v, actor);
   }
   finishModelVersionRegistration(name: string, version: number, outcome: RegistrationOutcome) {
     return versions.finishModelVersionRegistration(this.db, name, version, outcome);
@@ -71,20 +76,29 @@ export class SqlRegistryStore implements RegistryStore {
   getModelVersion(name: string, version: number) {
     return versions.getModelVersion(this.db, name, version);
   }
-  updateModelVersion(name: string, version: number, description: string, time: number) {
-    return versions.updateModelVersion(this.db, name, version, description, time);
+  updateModelVersion(name: string, version: number, description: string, actor: Actor) {
+    return versions.updateModelVersion(this.db, name, version, description, actor);
   }
-  deleteModelVersion(name: string, version: number, time: number) {
-    return versions.deleteModelVersion(this.db, name, version, time);
+  deleteModelVersion(name: string, version: number, actor: Actor) {
+    return versions.deleteModelVersion(this.db, name, version, actor);
   }
   transitionModelVersionStage(
     name: string,
     version: number,
     stage: ModelVersionStage,
     archiveExisting: boolean,
-    time: number,
+    actor: Actor,
+    comment?: string | undefined,
   ) {
-    return versions.transitionModelVersionStage(this.db, name, version, stage, archiveExisting, time);
+    return versions.transitionModelVersionStage(
+      this.db,
+      name,
+      version,
+      stage,
+      archiveExisting,
+      actor,
+      comment,
+    );
   }
   getModelVersionDownloadUri(name: string, version: number) {
     return versions.getModelVersionDownloadUri(this.db, name, version);
@@ -92,10 +106,53 @@ export class SqlRegistryStore implements RegistryStore {
   searchModelVersions(q: RegistrySearchQuery) {
     return versions.searchModelVersions(this.db, q);
   }
-  setModelVersionTag(name: string, version: number, tag: KeyValue) {
-    return versions.setModelVersionTag(this.db, name, version, tag);
+  setModelVersionTag(name: string, version: number, tag: KeyValue, actor: Actor) {
+    return versions.setModelVersionTag(this.db, name, version, tag, actor);
   }
-  deleteModelVersionTag(name: string, version: number, key: string) {
-    return versions.deleteModelVersionTag(this.db, name, version, key);
+  deleteModelVersionTag(name: string, version: number, key: string, actor: Actor) {
+    return versions.deleteModelVersionTag(this.db, name, version, key, actor);
+  }
+
+  getProtections(name: string) {
+    return governance.getProtections(this.db, name);
+  }
+  setProtections(name: string, protections: Protections, actor: Actor) {
+    return governance.setProtections(this.db, name, protections, actor);
+  }
+  createTransitionRequest(
+    name: string,
+    version: number,
+    target: TransitionTarget,
+    comment: string | undefined,
+    actor: Actor,
+  ) {
+    return governance.createTransitionRequest(this.db, name, version, target, comment, actor);
+  }
+  listTransitionRequests(name: string, version: number) {
+    return governance.listTransitionRequests(this.db, name, version);
+  }
+  findOpenTransitionRequest(name: string, version: number, target: TransitionTarget) {
+    return governance.findOpenTransitionRequest(this.db, name, version, target);
+  }
+  resolveTransitionRequest(requestId: number, resolution: RequestResolution, actor: Actor) {
+    return governance.resolveTransitionRequest(this.db, requestId, resolution, actor);
+  }
+  createComment(name: string, version: number, comment: string, actor: Actor) {
+    return governance.createComment(this.db, name, version, comment, actor);
+  }
+  getActivity(id: number) {
+    return loadActivity(this.db, id);
+  }
+  updateComment(id: number, comment: string, actor: Actor) {
+    return governance.updateComment(this.db, id, comment, actor);
+  }
+  deleteComment(id: number, actor: Actor) {
+    return governance.deleteComment(this.db, id, actor);
+  }
+  listActivities(name: string, version: number) {
+    return governance.listActivities(this.db, name, version);
+  }
+  listAuditLog(q: AuditLogQuery) {
+    return listAuditLog(this.db, q);
   }
 }
