@@ -14,5 +14,6 @@ export {
   type GetMetricHistoryArgs,
   type MetricHistoryPage,
   type GetMetricHistoryBulkIntervalArgs,
+  type GetMetricHistoryBucketsArgs,
 } from './metrics';
 export type { ArtifactListing } from './artifacts';
