@@ -4,56 +4,72 @@
  * computed by the database (`GROUP BY (step - start) / width`). A million points become a few
  * thousand and a chart drawn from them still shows every spike.
  */
-import type { MetricBucket, MetricBuckets } from '../../../tracking/entities';
+import type { BucketPoint, MetricBucket, MetricBuckets } from '../../../tracking/entities';
 import type { BucketQuery } from '../../../tracking/tracking-store';
-import type { Dialect, Queryable, SqlValue } from '../driver';
+import type { Dialect, Queryable } from '../driver';
 import { num, placeholders } from '../sql-util';
 import { runPks } from './metric-history';
 
 /** The kinds of point a bucket names, as the SQL below labels its rows. */
 type PointKind = 'first' | 'last' | 'min' | 'max' | 'nan' | 'posInf' | 'negInf';
 
-/** One row of the bucket query: a labelled point, or (kind 'count') the bucket's size in `step`. */
-type BucketRow = [
-  kind: PointKind | 'count',
-  runPk: number | string,
-  bucket: number | string,
-  step: number | string,
-  timestamp: number | string | null,
-  value: number | string | null,
-];
-
 /** Bucket width for `buckets` buckets over the inclusive range [start, end]: at least one step. */
 export function bucketWidth(start: number, end: number, buckets: number): number {
   return Math.max(1, Math.ceil((end - start + 1) / buckets));
 }
 
+const SQLITE_FINITE = 'm.is_nan = 0 AND m.value > -9e999 AND m.value < 9e999';
+const SQLITE_IN_BUCKET = `m.run_pk = r.pk AND m.key = p.k
+  AND m.step >= p.a + k.i * p.w AND m.step < p.a + (k.i + 1) * p.w AND m.step <= p.e`;
+
 /**
- * The rows of every run's buckets. SQLite returns the other columns of the row a lone MIN()/MAX()
- * picked ("bare columns"), so each kind is one grouped scan; PostgreSQL has no such rule, so one
- * grouped scan takes the smallest/largest array of (ordering value, step, timestamp, value).
+ * SQLite: a GROUP BY over a computed bucket sorts every point first (~10× slower than a scan), so
+ * the buckets are enumerated instead and each is read as a primary-key range: one pass for the
+ * count and the minimum, one for the maximum, a seek each for the first and last finite point.
+ * The point of a lone MIN()/MAX() comes from SQLite's "bare column" rule, packed by json_array.
  */
-function bucketSql(dialect: Dialect, runCount: number): string {
-  const source = `SELECT run_pk, (step - CAST(? AS BIGINT)) / CAST(? AS BIGINT) AS b, step, timestamp, is_nan, value
-    FROM metrics WHERE run_pk IN ${placeholders(runCount)} AND key = ? AND step >= ? AND step <= ?`;
-  if (dialect === 'sqlite') {
-    const finite = 'is_nan = 0 AND value > -9e999 AND value < 9e999';
-    const nonFinite = `CASE WHEN is_nan = 1 THEN 'nan' WHEN value > 0 THEN 'posInf' ELSE 'negInf' END`;
-    // When several points share the bucket's first/last step or its extreme value, SQLite picks
-    // any one of them; PostgreSQL below picks the earliest (latest for `last`).
-    return `WITH f AS (${source})
-      SELECT 'count', run_pk, b, COUNT(*), NULL, NULL FROM f GROUP BY run_pk, b
-      UNION ALL SELECT 'first', run_pk, b, MIN(step), timestamp, value FROM f WHERE ${finite} GROUP BY run_pk, b
-      UNION ALL SELECT 'last', run_pk, b, MAX(step), timestamp, value FROM f WHERE ${finite} GROUP BY run_pk, b
-      UNION ALL SELECT 'min', run_pk, b, step, timestamp, MIN(value) FROM f WHERE ${finite} GROUP BY run_pk, b
-      UNION ALL SELECT 'max', run_pk, b, step, timestamp, MAX(value) FROM f WHERE ${finite} GROUP BY run_pk, b
-      UNION ALL SELECT ${nonFinite}, run_pk, b, MIN(step), timestamp, value FROM f WHERE NOT (${finite})
-        GROUP BY run_pk, b, ${nonFinite}`;
-  }
+function sqliteBucketSql(runCount: number): string {
+  const runs = Array.from({ length: runCount }, () => '(?)').join(', ');
+  return `WITH RECURSIVE p(a, w, e, k) AS (SELECT CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), ?),
+    r(pk) AS (VALUES ${runs}),
+    k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k, p WHERE (i + 1) * p.w <= p.e - p.a)
+    SELECT r.pk, k.i,
+      (SELECT json_array(COUNT(*), m.step, m.timestamp, MIN(CASE WHEN ${SQLITE_FINITE} THEN m.value END),
+          SUM(m.is_nan), SUM(m.is_nan = 0 AND m.value = 9e999), SUM(m.is_nan = 0 AND m.value = -9e999))
+        FROM metrics m WHERE ${SQLITE_IN_BUCKET}),
+      (SELECT json_array(m.step, m.timestamp, MAX(CASE WHEN ${SQLITE_FINITE} THEN m.value END))
+        FROM metrics m WHERE ${SQLITE_IN_BUCKET}),
+      (SELECT json_array(m.step, m.timestamp, m.value) FROM metrics m
+        WHERE ${SQLITE_IN_BUCKET} AND ${SQLITE_FINITE} ORDER BY m.step, m.timestamp LIMIT 1),
+      (SELECT json_array(m.step, m.timestamp, m.value) FROM metrics m
+        WHERE ${SQLITE_IN_BUCKET} AND ${SQLITE_FINITE} ORDER BY m.step DESC, m.timestamp DESC LIMIT 1)
+    FROM r, k, p`;
+}
+
+type SqliteRow = [
+  runPk: number,
+  bucket: number,
+  /** [count, step, timestamp, min, nan count, +inf count, -inf count] */
+  countAndMin: string,
+  /** [step, timestamp, max] */
+  max: string,
+  first: string | null,
+  last: string | null,
+];
+
+/** The first non-finite point of each kind, asked only of the buckets that hold one. */
+const SQLITE_NON_FINITE: Record<'nan' | 'posInf' | 'negInf', string> = {
+  nan: 'is_nan = 1',
+  posInf: 'is_nan = 0 AND value = 9e999',
+  negInf: 'is_nan = 0 AND value = -9e999',
+};
+
+/** PostgreSQL: one grouped pass (hash aggregate); each point is the smallest/largest array of it. */
+function postgresBucketSql(runCount: number): string {
   const finite = `is_nan = 0 AND value > '-Infinity'::float8 AND value < 'Infinity'::float8`;
   const point = 'step::float8, timestamp::float8, value';
-  // Each aggregate is an array [step, timestamp, value] (or [value, step, timestamp] for min/max):
-  // arrays compare element by element, so the smallest is the earliest point / the lowest value.
+  // Arrays compare element by element: the smallest [step, timestamp, value] is the earliest
+  // point, the smallest [value, step, timestamp] the earliest lowest one.
   return `SELECT run_pk, b, COUNT(*),
       MIN(ARRAY[${point}]) FILTER (WHERE ${finite}),
       MAX(ARRAY[${point}]) FILTER (WHERE ${finite}),
@@ -62,7 +78,9 @@ function bucketSql(dialect: Dialect, runCount: number): string {
       MIN(ARRAY[${point}]) FILTER (WHERE is_nan = 1),
       MIN(ARRAY[${point}]) FILTER (WHERE is_nan = 0 AND value = 'Infinity'::float8),
       MIN(ARRAY[${point}]) FILTER (WHERE is_nan = 0 AND value = '-Infinity'::float8)
-    FROM (${source}) f GROUP BY run_pk, b`;
+    FROM (SELECT run_pk, (step - CAST(? AS BIGINT)) / CAST(? AS BIGINT) AS b, step, timestamp, is_nan, value
+      FROM metrics WHERE run_pk IN ${placeholders(runCount)} AND key = ? AND step >= ? AND step <= ?) f
+    GROUP BY run_pk, b`;
 }
 
 type PgArray = (number | string)[] | null;
@@ -119,7 +137,6 @@ export async function getMetricHistoryBuckets(
   if (!range) return { bucketWidth: 1, buckets: [] };
   const [start, end] = range;
   const width = bucketWidth(start, end, query.buckets);
-  const params: SqlValue[] = [start, width, ...pkList, query.metricKey, start, end];
   const byKey = new Map<string, MetricBucket>();
   const bucketOf = (pk: number | string, b: number | string): MetricBucket => {
     const key = `${num(pk)}:${num(b)}`;
@@ -131,19 +148,52 @@ export async function getMetricHistoryBuckets(
     return bucket;
   };
   if (dialect === 'sqlite') {
-    for (const [kind, pk, b, step, timestamp, value] of await q.values<BucketRow>(
-      bucketSql(dialect, pkList.length),
-      params,
-    )) {
+    const rows = await q.values<SqliteRow>(sqliteBucketSql(pkList.length), [
+      start,
+      width,
+      end,
+      query.metricKey,
+      ...pkList,
+    ]);
+    for (const [pk, b, countAndMin, maxJson, first, last] of rows) {
+      const [count, minStep, minTs, min, nans, posInfs, negInfs] = JSON.parse(countAndMin) as (
+        number | null
+      )[];
+      if (!count) continue;
       const bucket = bucketOf(pk, b);
-      if (kind === 'count') bucket.count = num(step);
-      else bucket[kind] = { step: num(step), timestamp: num(timestamp), value: pointValue(kind, value) };
+      bucket.count = count;
+      if (min !== null && min !== undefined) bucket.min = { step: minStep!, timestamp: minTs!, value: min };
+      const [maxStep, maxTs, max] = JSON.parse(maxJson) as (number | null)[];
+      if (max !== null && max !== undefined) bucket.max = { step: maxStep!, timestamp: maxTs!, value: max };
+      if (first) bucket.first = jsonPoint(first);
+      if (last) bucket.last = jsonPoint(last);
+      const kinds = { nan: nans, posInf: posInfs, negInf: negInfs };
+      for (const [kind, n] of Object.entries(kinds) as [keyof typeof kinds, number | null][]) {
+        if (!n) continue;
+        const lo = bucket.startStep;
+        const row = await q.get<{ step: number; timestamp: number; value: number }>(
+          `SELECT step, timestamp, value FROM metrics WHERE run_pk = ? AND key = ? AND step >= ? AND step <= ?
+           AND ${SQLITE_NON_FINITE[kind]} ORDER BY step, timestamp LIMIT 1`,
+          [pk, query.metricKey, lo, Math.min(lo + width - 1, end)],
+        );
+        if (row)
+          bucket[kind] = {
+            step: row.step,
+            timestamp: row.timestamp,
+            value: kind === 'nan' ? NaN : row.value,
+          };
+      }
     }
   } else {
-    for (const [pk, b, count, first, last, min, max, nan, posInf, negInf] of await q.values<PgRow>(
-      bucketSql(dialect, pkList.length),
-      params,
-    )) {
+    const rows = await q.values<PgRow>(postgresBucketSql(pkList.length), [
+      start,
+      width,
+      ...pkList,
+      query.metricKey,
+      start,
+      end,
+    ]);
+    for (const [pk, b, count, first, last, min, max, nan, posInf, negInf] of rows) {
       const bucket = bucketOf(pk, b);
       bucket.count = num(count);
       setPoint(bucket, 'first', first, [0, 1, 2]);
@@ -162,10 +212,10 @@ export async function getMetricHistoryBuckets(
   return { startStep: start, endStep: end, bucketWidth: width, buckets };
 }
 
-/** A SQLite point's value: NaN rows store a placeholder value; ±Infinity comes back as itself. */
-function pointValue(kind: PointKind, value: number | string | null): number {
-  if (kind === 'nan') return NaN;
-  return num(value);
+/** A point packed by SQLite's json_array(step, timestamp, value). */
+function jsonPoint(text: string): BucketPoint {
+  const [step, timestamp, value] = JSON.parse(text) as number[];
+  return { step: step!, timestamp: timestamp!, value: value! };
 }
 
 /**
