@@ -30,7 +30,11 @@ export async function seedLongHistory(
   try {
     const tracking = new TrackingService(store);
     const experimentId = await tracking.createExperiment({ name: `chart-bench-${Date.now()}` });
-    const run = await tracking.createRun({ experimentId, runName: `${points}-points`, startTime: 1_700_000_000_000 });
+    const run = await tracking.createRun({
+      experimentId,
+      runName: `${points}-points`,
+      startTime: 1_700_000_000_000,
+    });
     const spikeStep = Math.floor(points * 0.6180339);
     const spikeValue = 50;
     for (let start = 0; start < points; start += BATCH) {

@@ -73,7 +73,9 @@ export function MetricChart({
         {
           ...axisStyle,
           label: metricKey,
-          values: (_u, splits) => splits.map((v) => formatMetric(v)),
+          // Log axes hand over placeholder splits (null, or ≤ 0) between decades; label only real ones.
+          values: (_u, splits) =>
+            splits.map((v) => (Number.isFinite(v) && (!logScale || v > 0) ? formatMetric(v) : '')),
           size: 64,
         },
       ],
