@@ -1,101 +1,30 @@
 /**
  * Loom's downsampled metric history: a step range cut into equal buckets, and per run per bucket
  * the first, last, minimum and maximum finite point plus the first NaN / +Inf / -Inf point, all
- * computed by the database (`GROUP BY (step - start) / width`). A million points become a few
- * thousand and a chart drawn from them still shows every spike.
+ * computed by the database (metric-buckets-sql.ts). A million points become a few thousand and a
+ * chart drawn from them still shows every spike.
  */
 import type { BucketPoint, MetricBucket, MetricBuckets } from '../../../tracking/entities';
 import type { BucketQuery } from '../../../tracking/tracking-store';
 import type { Dialect, Queryable } from '../driver';
-import { num, placeholders } from '../sql-util';
+import { num } from '../sql-util';
+import {
+  SQLITE_NON_FINITE,
+  postgresBucketSql,
+  sqliteBucketSql,
+  type PgArray,
+  type PgRow,
+  type SqliteRow,
+} from './metric-buckets-sql';
 import { runPks } from './metric-history';
 
-/** The kinds of point a bucket names, as the SQL below labels its rows. */
+/** The kinds of point a bucket names. */
 type PointKind = 'first' | 'last' | 'min' | 'max' | 'nan' | 'posInf' | 'negInf';
 
 /** Bucket width for `buckets` buckets over the inclusive range [start, end]: at least one step. */
 export function bucketWidth(start: number, end: number, buckets: number): number {
   return Math.max(1, Math.ceil((end - start + 1) / buckets));
 }
-
-const SQLITE_FINITE = 'm.is_nan = 0 AND m.value > -9e999 AND m.value < 9e999';
-const SQLITE_IN_BUCKET = `m.run_pk = r.pk AND m.key = p.k
-  AND m.step >= p.a + k.i * p.w AND m.step < p.a + (k.i + 1) * p.w AND m.step <= p.e`;
-
-/**
- * SQLite: a GROUP BY over a computed bucket sorts every point first (~10× slower than a scan), so
- * the buckets are enumerated instead and each is read as a primary-key range: one pass for the
- * count and the minimum, one for the maximum, a seek each for the first and last finite point.
- * The point of a lone MIN()/MAX() comes from SQLite's "bare column" rule, packed by json_array.
- */
-function sqliteBucketSql(runCount: number): string {
-  const runs = Array.from({ length: runCount }, () => '(?)').join(', ');
-  return `WITH RECURSIVE p(a, w, e, k) AS (SELECT CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), ?),
-    r(pk) AS (VALUES ${runs}),
-    k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k, p WHERE (i + 1) * p.w <= p.e - p.a)
-    SELECT r.pk, k.i,
-      (SELECT json_array(COUNT(*), m.step, m.timestamp, MIN(CASE WHEN ${SQLITE_FINITE} THEN m.value END),
-          SUM(m.is_nan), SUM(m.is_nan = 0 AND m.value = 9e999), SUM(m.is_nan = 0 AND m.value = -9e999))
-        FROM metrics m WHERE ${SQLITE_IN_BUCKET}),
-      (SELECT json_array(m.step, m.timestamp, MAX(CASE WHEN ${SQLITE_FINITE} THEN m.value END))
-        FROM metrics m WHERE ${SQLITE_IN_BUCKET}),
-      (SELECT json_array(m.step, m.timestamp, m.value) FROM metrics m
-        WHERE ${SQLITE_IN_BUCKET} AND ${SQLITE_FINITE} ORDER BY m.step, m.timestamp LIMIT 1),
-      (SELECT json_array(m.step, m.timestamp, m.value) FROM metrics m
-        WHERE ${SQLITE_IN_BUCKET} AND ${SQLITE_FINITE} ORDER BY m.step DESC, m.timestamp DESC LIMIT 1)
-    FROM r, k, p`;
-}
-
-type SqliteRow = [
-  runPk: number,
-  bucket: number,
-  /** [count, step, timestamp, min, nan count, +inf count, -inf count] */
-  countAndMin: string,
-  /** [step, timestamp, max] */
-  max: string,
-  first: string | null,
-  last: string | null,
-];
-
-/** The first non-finite point of each kind, asked only of the buckets that hold one. */
-const SQLITE_NON_FINITE: Record<'nan' | 'posInf' | 'negInf', string> = {
-  nan: 'is_nan = 1',
-  posInf: 'is_nan = 0 AND value = 9e999',
-  negInf: 'is_nan = 0 AND value = -9e999',
-};
-
-/** PostgreSQL: one grouped pass (hash aggregate); each point is the smallest/largest array of it. */
-function postgresBucketSql(runCount: number): string {
-  const finite = `is_nan = 0 AND value > '-Infinity'::float8 AND value < 'Infinity'::float8`;
-  const point = 'step::float8, timestamp::float8, value';
-  // Arrays compare element by element: the smallest [step, timestamp, value] is the earliest
-  // point, the smallest [value, step, timestamp] the earliest lowest one.
-  return `SELECT run_pk, b, COUNT(*),
-      MIN(ARRAY[${point}]) FILTER (WHERE ${finite}),
-      MAX(ARRAY[${point}]) FILTER (WHERE ${finite}),
-      MIN(ARRAY[value, step::float8, timestamp::float8]) FILTER (WHERE ${finite}),
-      MAX(ARRAY[value, -step::float8, -timestamp::float8]) FILTER (WHERE ${finite}),
-      MIN(ARRAY[${point}]) FILTER (WHERE is_nan = 1),
-      MIN(ARRAY[${point}]) FILTER (WHERE is_nan = 0 AND value = 'Infinity'::float8),
-      MIN(ARRAY[${point}]) FILTER (WHERE is_nan = 0 AND value = '-Infinity'::float8)
-    FROM (SELECT run_pk, (step - CAST(? AS BIGINT)) / CAST(? AS BIGINT) AS b, step, timestamp, is_nan, value
-      FROM metrics WHERE run_pk IN ${placeholders(runCount)} AND key = ? AND step >= ? AND step <= ?) f
-    GROUP BY run_pk, b`;
-}
-
-type PgArray = (number | string)[] | null;
-type PgRow = [
-  runPk: number | string,
-  bucket: number | string,
-  count: number | string,
-  first: PgArray,
-  last: PgArray,
-  min: PgArray,
-  max: PgArray,
-  nan: PgArray,
-  posInf: PgArray,
-  negInf: PgArray,
-];
 
 /** The [lowest, highest] step of the metric over the runs, or undefined when none logged it. */
 async function stepRange(
