@@ -222,3 +222,55 @@ export async function seedRunPage(url: string, name: string): Promise<SeededRunP
     });
   return { experimentId, parentId, childIds, wideExperimentId };
 }
+
+export interface LongRun {
+  runId: string;
+  spikeStep: number;
+  spikeValue: number;
+}
+
+/**
+ * A RUNNING run whose metric `loss` has `points` steps (a smooth curve near 1) and one spike, logged
+ * 1000 points a batch, 4 batches in flight: the chart must show the spike however it downsamples.
+ */
+export async function seedLongRun(url: string, experimentId: string, points: number): Promise<LongRun> {
+  const { run } = (await post(url, '/runs/create', {
+    experiment_id: experimentId,
+    run_name: 'long-run',
+    start_time: 1_700_000_000_000,
+  })) as { run: { info: { run_id: string } } };
+  const runId = run.info.run_id;
+  const spikeStep = Math.floor(points * 0.61803);
+  const spikeValue = 50;
+  const batches = Array.from({ length: Math.ceil(points / 1000) }, (_, i) => i * 1000);
+  const worker = async () => {
+    for (let start = batches.shift(); start !== undefined; start = batches.shift()) {
+      const metrics = [];
+      for (let step = start; step < Math.min(points, start + 1000); step++) {
+        const value =
+          step === spikeStep ? spikeValue : 1 + 0.5 * Math.exp(-step / 20_000) + 0.01 * Math.sin(step);
+        metrics.push({ key: 'loss', value, timestamp: 1_700_000_000_000 + step * 50, step });
+      }
+      await post(url, '/runs/log-batch', { run_id: runId, metrics });
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return { runId, spikeStep, spikeValue };
+}
+
+/** Logs one more point of `key` to a run (a live run producing data). */
+export async function logPoint(
+  url: string,
+  runId: string,
+  key: string,
+  step: number,
+  value: number,
+): Promise<void> {
+  await post(url, '/runs/log-metric', {
+    run_id: runId,
+    key,
+    value,
+    step,
+    timestamp: 1_700_000_000_000 + step * 50,
+  });
+}

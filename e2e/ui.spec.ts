@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startCliServer, type CliServer } from '../test/support/cli-server';
 import { hasChromium, launchBrowser, screenshot, type Browser } from './browser';
-import { seedExperiment, seedManyRuns, type Seeded } from './seed';
+import { logPoint, seedExperiment, seedLongRun, seedManyRuns, type Seeded } from './seed';
 
 // Generous: in `npm test` the browser shares two cores with every other suite.
 const JOURNEY_TIMEOUT_MS = 60_000;
@@ -206,12 +206,19 @@ describe.skipIf(!needsBrowser)('web UI journeys', () => {
     await params.getByRole('cell', { name: best.lr, exact: true }).waitFor();
     await page.getByRole('table', { name: 'Metrics' }).getByRole('button', { name: 'loss' }).waitFor();
 
-    // The chart of the first metric (accuracy) rendered, then the one we pick.
-    const chart = page.getByTestId('metric-chart');
-    await chart.locator('canvas').waitFor();
-    await page.getByLabel('Metric to chart').selectOption('loss');
+    // The chart of the first metric (accuracy) rendered, then the one picked in the table.
+    await page.locator('[data-testid=metric-chart][data-metric=accuracy] canvas').waitFor();
+    await page.getByRole('table', { name: 'Metrics' }).getByRole('button', { name: 'loss' }).click();
     await page.waitForURL(/metric=loss/);
-    await page.locator('[data-testid=metric-chart][data-metric=loss] canvas').waitFor();
+    const chart = page.locator('[data-testid=metric-chart][data-metric=loss]');
+    await chart.locator('canvas').waitFor();
+    // Adding a metric with the picker shows a second chart beside the first.
+    await page
+      .getByRole('group', { name: 'Metrics to chart' })
+      .getByRole('button', { name: 'accuracy' })
+      .click();
+    await page.waitForURL(/metrics=loss%2Caccuracy|metrics=loss,accuracy/);
+    await page.locator('[data-testid=metric-chart][data-metric=accuracy] canvas').waitFor();
     expect(await chart.getAttribute('data-series')).toBe('1');
     expect(Number(await chart.getAttribute('data-points'))).toBe(50);
     const box = await chart.locator('canvas').boundingBox();
@@ -243,6 +250,105 @@ describe.skipIf(!needsBrowser)('web UI journeys', () => {
     expect(await chart.getAttribute('data-series')).toBe('2');
     expect(Number(await chart.getAttribute('data-points'))).toBe(100);
     await page.getByRole('table', { name: 'Comparison' }).getByText('optimizer').waitFor();
+
+    // Parallel coordinates over params and metrics; a scatter of any two, chosen in the URL.
+    const parallel = page.getByTestId('parallel-coordinates');
+    await parallel.waitFor();
+    expect(Number(await parallel.getAttribute('data-axes'))).toBe(5);
+    expect(await parallel.locator('g.pc-run').count()).toBe(2);
+    await page
+      .getByRole('group', { name: 'Parallel coordinates axes' })
+      .getByRole('button', { name: 'param:lr' })
+      .click();
+    await page.waitForURL(/pc=/);
+    expect(Number(await parallel.getAttribute('data-axes'))).toBe(4);
+    await page.getByLabel('Scatter x').selectOption('param:batch_size');
+    await page.getByLabel('Scatter y').selectOption('metric:loss');
+    await page.waitForURL(/sx=param%3Abatch_size.*sy=metric%3Aloss|sy=metric%3Aloss.*sx=param%3Abatch_size/);
+    expect(Number(await page.getByTestId('scatter-plot').getAttribute('data-points'))).toBe(2);
+  });
+
+  journey('long-metric-chart', async () => {
+    const points = 200_000;
+    const long = await seedLongRun(server.url, seeded.experimentId, points);
+    await page.goto(`${server.url}/runs/${long.runId}`);
+    const chart = page.locator('[data-testid=metric-chart][data-metric=loss]');
+    await chart.locator('canvas').waitFor();
+    const caption = page.getByTestId('chart-caption');
+    // 200,000 steps in 1,000 buckets of 200, and the one spike among them still drawn.
+    expect(await caption.getAttribute('data-bucket-width')).toBe('200');
+    expect(Number(await chart.getAttribute('data-max'))).toBe(long.spikeValue);
+    expect(Number(await chart.getAttribute('data-points'))).toBeLessThanOrEqual(4000);
+
+    // The run is RUNNING: a point logged now shows up without a reload.
+    await page.getByTestId('live-badge').waitFor();
+    await logPoint(server.url, long.runId, 'loss', points + 500, 1);
+    await until(
+      () => chart.getAttribute('data-x-max'),
+      (x) => x === String(points + 500),
+      'the live point',
+      15_000,
+    );
+
+    // Dragging across the middle refetches that range at a finer resolution.
+    const over = chart.locator('.u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.65, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForURL(/from=\d+&to=\d+/);
+    const from = Number(new URL(page.url()).searchParams.get('from'));
+    const to = Number(new URL(page.url()).searchParams.get('to'));
+    expect(from).toBeLessThan(long.spikeStep);
+    expect(to).toBeGreaterThan(long.spikeStep);
+    await until(
+      () => caption.getAttribute('data-bucket-width'),
+      (w) => Number(w) < 200,
+      'finer buckets',
+    );
+    expect(Number(await chart.getAttribute('data-x-min'))).toBeGreaterThanOrEqual(from);
+    expect(Number(await chart.getAttribute('data-max'))).toBe(long.spikeValue);
+
+    // A narrow window comes back at full resolution: every step, spike included.
+    await page.goto(`${server.url}/runs/${long.runId}?from=${long.spikeStep - 50}&to=${long.spikeStep + 50}`);
+    await until(
+      () => caption.getAttribute('data-bucket-width'),
+      (w) => w === '1',
+      'full resolution',
+    );
+    expect(Number(await chart.getAttribute('data-points'))).toBe(101);
+    expect(Number(await chart.getAttribute('data-max'))).toBe(long.spikeValue);
+
+    // Smoothing, log scale and the x-axis are settings in the URL.
+    await page.getByLabel('Smoothing').fill('0.9');
+    await page.waitForURL(/smooth=0.9/);
+    await until(
+      () => chart.getAttribute('data-max'),
+      (m) => Number(m) < long.spikeValue,
+      'a smoothed spike',
+    );
+    await page.getByLabel('log scale').check();
+    await page.waitForURL(/log=1/);
+    await until(
+      () => chart.getAttribute('data-log'),
+      (l) => l === '1',
+      'log scale',
+    );
+    await page.getByRole('group', { name: 'X axis' }).getByRole('button', { name: 'Relative time' }).click();
+    await page.waitForURL(/x=relative/);
+    await until(
+      () => chart.getAttribute('data-x-axis'),
+      (x) => x === 'relative',
+      'relative time',
+    );
+    await page.getByRole('button', { name: /Reset zoom/ }).click();
+    await until(
+      () => caption.getAttribute('data-bucket-width'),
+      (w) => w === '201',
+      'the whole range again',
+    );
+    expect(page.url()).not.toContain('from=');
   });
 
   journey('page-through-runs', async () => {

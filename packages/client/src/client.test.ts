@@ -166,6 +166,17 @@ describe('runs, metrics and artifacts', () => {
     expect(window.map((m) => m.step)).toEqual([2, 3, 4]);
   });
 
+  it('reads the downsampled history: per run per bucket count, min, max, and the NaN point', async () => {
+    const res = await loom.getMetricHistoryBuckets({ runIds: [runIds[0]!], metricKey: 'loss', buckets: 2 });
+    expect(res).toMatchObject({ start_step: 0, end_step: 9, bucket_width: 5 });
+    expect(res.buckets!.map((b) => [b.run_id, b.start_step, b.count])).toEqual([
+      [runIds[0], 0, 5],
+      [runIds[0], 5, 5],
+    ]);
+    expect(res.buckets![1]!.nan).toMatchObject({ step: 9, value: 'NaN' });
+    expect(res.buckets![1]!.last!.step).toBe(8);
+  });
+
   it('lists artifacts and builds a download URL that serves the file', async () => {
     const id = runIds[0]!;
     const put = await fetch(

@@ -55,6 +55,7 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     deleteTag: bind(runs.deleteTag),
     getMetricHistory: bind(metrics.getMetricHistory),
     getMetricHistoryBulkInterval: bind(metrics.getMetricHistoryBulkInterval),
+    getMetricHistoryBuckets: bind(metrics.getMetricHistoryBuckets),
     listArtifacts: bind(artifacts.listArtifacts),
     artifactDownloadUrl: bind(artifacts.artifactDownloadUrl),
     uploadArtifact: bind(artifacts.uploadArtifact),

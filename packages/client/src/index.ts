@@ -14,6 +14,7 @@ export {
   type GetMetricHistoryArgs,
   type MetricHistoryPage,
   type GetMetricHistoryBulkIntervalArgs,
+  type GetMetricHistoryBucketsArgs,
 } from './metrics';
 export type { ArtifactListing, ArtifactHead } from './artifacts';
 export type {

@@ -1,5 +1,5 @@
 /** Metric history endpoints: one run's paged history and the bulk-interval route charts use. */
-import type { MetricJson, WireDouble } from '@loom/protocol';
+import type { MetricBucketsJson, MetricJson, WireDouble } from '@loom/protocol';
 import type { CallOptions, Http } from './http';
 
 const BASE = '/api/2.0/mlflow/metrics';
@@ -79,4 +79,38 @@ export async function getMetricHistoryBulkInterval(
     options,
   );
   return res.metrics ?? [];
+}
+
+export interface GetMetricHistoryBucketsArgs {
+  /** 1..100 runs. */
+  runIds: string[];
+  metricKey: string;
+  /** Both or neither; default: every step the runs logged. */
+  startStep?: number | undefined;
+  endStep?: number | undefined;
+  /** 1..5,000 equal step buckets (about one per pixel of a chart). */
+  buckets: number;
+}
+
+/**
+ * Loom's downsampled history (get-history-bulk-interval with `buckets`): per run per step bucket,
+ * the first, last, min and max finite point and the first NaN/±Infinity point.
+ */
+export async function getMetricHistoryBuckets(
+  http: Http,
+  args: GetMetricHistoryBucketsArgs,
+  options?: CallOptions,
+): Promise<MetricBucketsJson> {
+  const res = await http.get<MetricBucketsJson>(
+    `${BASE}/get-history-bulk-interval`,
+    {
+      run_ids: args.runIds,
+      metric_key: args.metricKey,
+      start_step: args.startStep,
+      end_step: args.endStep,
+      buckets: args.buckets,
+    },
+    options,
+  );
+  return { ...res, buckets: res.buckets ?? [] };
 }

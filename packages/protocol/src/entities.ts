@@ -48,6 +48,35 @@ export interface ExperimentJson {
 /** A metric value on the wire: a number, or "NaN" / "Infinity" / "-Infinity". */
 export type WireDouble = number | 'NaN' | 'Infinity' | '-Infinity';
 
+/** A point a metric bucket names (Loom's downsampled history). */
+export interface BucketPointJson {
+  step: number;
+  timestamp: number;
+  value: WireDouble;
+}
+
+/** One run's metric over one step bucket: its size and the points that shape its line. */
+export interface MetricBucketJson {
+  run_id: string;
+  start_step: number;
+  count: number;
+  first?: BucketPointJson;
+  last?: BucketPointJson;
+  min?: BucketPointJson;
+  max?: BucketPointJson;
+  nan?: BucketPointJson;
+  pos_inf?: BucketPointJson;
+  neg_inf?: BucketPointJson;
+}
+
+/** get-history-bulk-interval's answer when `buckets` is given. */
+export interface MetricBucketsJson {
+  start_step?: number;
+  end_step?: number;
+  bucket_width: number;
+  buckets?: MetricBucketJson[];
+}
+
 export interface MetricJson {
   key: string;
   value: WireDouble;

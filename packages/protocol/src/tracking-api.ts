@@ -175,6 +175,8 @@ export const getMetricHistoryBulkInterval = {
   start_step: f.int64(),
   end_step: f.int64(),
   max_results: f.int32(),
+  /** Loom only: answer `buckets` step buckets of min/max/first/last instead of sampled points. */
+  buckets: f.int32(),
 };
 export const listArtifacts = { ...runRef, path: f.string(), page_token: f.string() };
 export const searchDatasets = { experiment_ids: f.string().list() };

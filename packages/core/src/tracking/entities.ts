@@ -32,6 +32,43 @@ export interface MetricWithRunId extends Metric {
   runId: string;
 }
 
+/** One logged point of a metric, as a bucket summary names it. */
+export interface BucketPoint {
+  step: number;
+  timestamp: number;
+  value: number;
+}
+
+/**
+ * A run's metric over one step bucket: how many points fell in it, the first and last finite
+ * point (by step), a point holding the finite minimum and one holding the maximum, and the first
+ * NaN, +Infinity and -Infinity point, so a chart keeps every spike and every non-finite value.
+ */
+export interface MetricBucket {
+  runId: string;
+  /** The bucket's first step: `startStep + index * width`. */
+  startStep: number;
+  count: number;
+  first?: BucketPoint;
+  last?: BucketPoint;
+  min?: BucketPoint;
+  max?: BucketPoint;
+  nan?: BucketPoint;
+  posInf?: BucketPoint;
+  negInf?: BucketPoint;
+}
+
+/** Buckets of one metric over a step range for several runs. */
+export interface MetricBuckets {
+  /** First step of bucket 0 (undefined when no run has a point of the metric). */
+  startStep?: number;
+  /** Last step covered. */
+  endStep?: number;
+  /** Steps per bucket (1: every step its own bucket, i.e. full resolution). */
+  bucketWidth: number;
+  buckets: MetricBucket[];
+}
+
 export interface RunInfo {
   runId: string;
   runName: string;

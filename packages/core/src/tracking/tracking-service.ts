@@ -11,6 +11,7 @@ import type {
   LoggedModel,
   LoggedModelStatus,
   Metric,
+  MetricBuckets,
   MetricWithRunId,
   Page,
   Run,
@@ -36,6 +37,9 @@ import {
   validateNoDuplicateParams,
   validateRunId,
 } from './validation';
+
+/** Most buckets one downsampled history may ask for: a wide screen, twice over. */
+export const MAX_METRIC_BUCKETS = 5000;
 
 const RUN_NAME_TAG = 'mlflow.runName';
 const USER_TAG = 'mlflow.user';
@@ -345,6 +349,32 @@ export class TrackingService {
     validateMaxResults(maxResults, 2500);
     validateInterval(args.startStep, args.endStep);
     return this.store.getMetricHistoryBulkInterval({ ...args, maxResults });
+  }
+
+  /**
+   * Loom's downsampled history for charts: `buckets` equal step buckets over [startStep, endStep]
+   * (default: every step the runs logged), with min/max/first/last per run per bucket.
+   */
+  getMetricHistoryBuckets(args: {
+    runIds: string[];
+    metricKey: string;
+    startStep?: number | undefined;
+    endStep?: number | undefined;
+    buckets: number;
+  }): Promise<MetricBuckets> {
+    if (args.runIds.length === 0) throw invalidParameter("Missing value for required parameter 'run_ids'.");
+    if (args.runIds.length > 100) {
+      throw invalidParameter(
+        `GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received ${args.runIds.length} run_ids.`,
+      );
+    }
+    if (!Number.isInteger(args.buckets) || args.buckets < 1 || args.buckets > MAX_METRIC_BUCKETS) {
+      throw invalidParameter(
+        `Invalid value ${args.buckets} for parameter 'buckets' supplied. It must be at least 1 and at most ${MAX_METRIC_BUCKETS}.`,
+      );
+    }
+    validateInterval(args.startStep, args.endStep);
+    return this.store.getMetricHistoryBuckets(args);
   }
 
   /** Datasets used by runs of 1..20 experiments. */

@@ -11,6 +11,7 @@ import type {
   LoggedModel,
   LoggedModelStatus,
   Metric,
+  MetricBuckets,
   MetricWithRunId,
   Page,
   Run,
@@ -89,6 +90,15 @@ export interface BulkIntervalQuery {
   maxResults: number;
 }
 
+/** Min/max/first/last per run per step bucket; `buckets` of equal width span [startStep, endStep]. */
+export interface BucketQuery {
+  runIds: string[];
+  metricKey: string;
+  startStep?: number | undefined;
+  endStep?: number | undefined;
+  buckets: number;
+}
+
 export interface NewLoggedModel {
   modelId: string;
   experimentId: string;
@@ -144,6 +154,8 @@ export interface TrackingStore {
   getMetricHistoryJson(q: MetricHistoryQuery): Promise<MetricHistoryJson>;
   getMetricHistoryBulk(runIds: string[], metricKey: string, maxResults: number): Promise<MetricWithRunId[]>;
   getMetricHistoryBulkInterval(q: BulkIntervalQuery): Promise<MetricWithRunId[]>;
+  /** Loom's downsampled history: per run per step bucket, min/max/first/last computed in SQL. */
+  getMetricHistoryBuckets(q: BucketQuery): Promise<MetricBuckets>;
   searchDatasets(experimentIds: string[]): Promise<DatasetSummary[]>;
 
   createLoggedModel(m: NewLoggedModel): Promise<LoggedModel>;

@@ -1,18 +1,24 @@
 /** Domain entities → MLflow's wire JSON: one explicit converter per entity, empty lists omitted. */
 import { encodeDouble } from '@loom/protocol';
 import type {
+  BucketPointJson,
   DatasetSummaryJson,
   ExperimentJson,
   KeyValue as KeyValueJson,
   LoggedModelJson,
+  MetricBucketJson,
+  MetricBucketsJson,
   MetricJson,
   RunInfoJson,
   RunJson,
 } from '@loom/protocol';
 import type {
+  BucketPoint,
   DatasetSummary,
   Experiment,
   KeyValue,
+  MetricBucket,
+  MetricBuckets,
   LoggedModel,
   Metric,
   MetricWithRunId,
@@ -52,6 +58,32 @@ export function presentMetric(m: Metric, runId?: string): MetricJson {
 /** A metric point with its run, for the bulk history routes. */
 export function presentMetricWithRunId(m: MetricWithRunId): MetricJson {
   return presentMetric(m, m.runId);
+}
+
+function presentBucketPoint(p: BucketPoint): BucketPointJson {
+  return { step: p.step, timestamp: p.timestamp, value: encodeDouble(p.value) };
+}
+
+/** One metric bucket; absent points stay absent. */
+export function presentMetricBucket(b: MetricBucket): MetricBucketJson {
+  const out: MetricBucketJson = { run_id: b.runId, start_step: b.startStep, count: b.count };
+  if (b.first) out.first = presentBucketPoint(b.first);
+  if (b.last) out.last = presentBucketPoint(b.last);
+  if (b.min) out.min = presentBucketPoint(b.min);
+  if (b.max) out.max = presentBucketPoint(b.max);
+  if (b.nan) out.nan = presentBucketPoint(b.nan);
+  if (b.posInf) out.pos_inf = presentBucketPoint(b.posInf);
+  if (b.negInf) out.neg_inf = presentBucketPoint(b.negInf);
+  return out;
+}
+
+/** A downsampled history: the range, the bucket width and the buckets (omitted when none). */
+export function presentMetricBuckets(m: MetricBuckets): MetricBucketsJson {
+  const out: MetricBucketsJson = { bucket_width: m.bucketWidth };
+  if (m.startStep !== undefined) out.start_step = m.startStep;
+  if (m.endStep !== undefined) out.end_step = m.endStep;
+  if (m.buckets.length > 0) out.buckets = m.buckets.map(presentMetricBucket);
+  return out;
 }
 
 /** RunInfo, with the deprecated `run_uuid` twin MLflow still sends. */

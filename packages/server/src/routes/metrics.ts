@@ -1,7 +1,7 @@
 /** Metric history endpoints: paged history and the bulk routes the UI charts use. */
 import { tracking as api } from '@loom/protocol';
 import { rpc } from '../rpc';
-import { presentMetricWithRunId } from '../presenters/tracking';
+import { presentMetricBuckets, presentMetricWithRunId } from '../presenters/tracking';
 import { runIdOf } from './run-id';
 import { pageJsonText } from './wire';
 
@@ -40,6 +40,17 @@ export const metricRoutes = [
     path: '/metrics/get-history-bulk-interval',
     request: api.getMetricHistoryBulkInterval,
     handle: async (req, { tracking }) => {
+      // Loom's extension: with `buckets`, min/max/first/last per bucket instead of sampled points.
+      if (req.buckets !== undefined) {
+        const buckets = await tracking.getMetricHistoryBuckets({
+          runIds: req.run_ids,
+          metricKey: req.metric_key,
+          startStep: req.start_step,
+          endStep: req.end_step,
+          buckets: req.buckets,
+        });
+        return presentMetricBuckets(buckets);
+      }
       const metrics = await tracking.getMetricHistoryBulkInterval({
         runIds: req.run_ids,
         metricKey: req.metric_key,

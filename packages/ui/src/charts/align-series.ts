@@ -1,7 +1,7 @@
 /**
- * Turns bulk-interval metric points (every run's points in one list) into uPlot's aligned columns:
- * one shared x column (the union of steps, ascending) and one y column per run, `null` where a run
- * has no value at that step or the value is NaN/±Infinity (uPlot leaves a gap there).
+ * Turns metric points (every run's points in one list) into uPlot's aligned columns: one shared x
+ * column (the union of the runs' x values — steps by default — ascending) and one y column per run,
+ * `null` where a run has no value at that x or the value is NaN/±Infinity (uPlot leaves a gap).
  */
 export interface MetricPoint {
   runId: string;
@@ -11,7 +11,7 @@ export interface MetricPoint {
 }
 
 export interface AlignedSeries {
-  /** Steps, ascending, no duplicates. */
+  /** x values (steps unless another `xOf` was given), ascending, no duplicates. */
   x: number[];
   /** One column per requested run, in the order of `runIds`; each as long as `x`. */
   ys: (number | null)[][];
@@ -20,10 +20,14 @@ export interface AlignedSeries {
 }
 
 /**
- * Aligns `points` of `runIds` on step. When a run logged several values at one step, the latest
- * (by timestamp, then by order in the list) wins, as MLflow's charts do.
+ * Aligns `points` of `runIds` on `xOf` (step by default). When a run has several values at one x,
+ * the latest (by timestamp, then by order in the list) wins, as MLflow's charts do.
  */
-export function alignSeries(points: readonly MetricPoint[], runIds: readonly string[]): AlignedSeries {
+export function alignSeries(
+  points: readonly MetricPoint[],
+  runIds: readonly string[],
+  xOf: (p: MetricPoint) => number = (p) => p.step,
+): AlignedSeries {
   const column = new Map<string, number>();
   runIds.forEach((id, i) => column.set(id, i));
   const perRun: Map<number, { value: number; timestamp: number }>[] = runIds.map(() => new Map());
@@ -32,10 +36,11 @@ export function alignSeries(points: readonly MetricPoint[], runIds: readonly str
     const i = column.get(p.runId);
     if (i === undefined) continue;
     const byStep = perRun[i]!;
-    const seen = byStep.get(p.step);
+    const at = xOf(p);
+    const seen = byStep.get(at);
     if (seen && seen.timestamp > p.timestamp) continue;
-    byStep.set(p.step, { value: p.value, timestamp: p.timestamp });
-    steps.add(p.step);
+    byStep.set(at, { value: p.value, timestamp: p.timestamp });
+    steps.add(at);
   }
   const x = [...steps].sort((a, b) => a - b);
   let pointCount = 0;

@@ -8,9 +8,10 @@ import { PageHeader } from '../../components/page-header';
 import { Empty, ErrorBox, Loading } from '../../components/states';
 import { seriesColor } from '../../charts/palette';
 import { formatMetric } from '../../lib/format';
-import { navigate, paths, useLocation, withParams } from '../../lib/router';
+import { paths, useLocation } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
-import { MetricChartPanel } from '../metrics/metric-chart-panel';
+import { MetricCharts } from '../metrics/metric-charts';
+import { ComparePlots } from './compare-plots';
 import { collectKeys } from '../runs/run-columns';
 
 /** `attributes.run_id IN ('a', 'b')`, the one search that fetches exactly these runs. */
@@ -37,9 +38,14 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
     [experimentId, idsKey],
   );
   const keys = useMemo(() => collectKeys(runs.data ?? []), [runs.data]);
-  const metric = query.get('metric') ?? keys.metrics[0];
   const chartRuns = useMemo(
-    () => (runs.data ?? []).map((r) => ({ runId: r.info.run_id, name: r.info.run_name || r.info.run_id })),
+    () =>
+      (runs.data ?? []).map((r) => ({
+        runId: r.info.run_id,
+        name: r.info.run_name || r.info.run_id,
+        status: r.info.status,
+        startTime: r.info.start_time,
+      })),
     [runs.data],
   );
 
@@ -79,32 +85,22 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
       {header}
       <section className="card">
         <header className="card-header">
-          <h2>Chart</h2>
-          {keys.metrics.length > 0 && (
-            <select
-              className="input input-sm"
-              aria-label="Metric to chart"
-              value={metric}
-              onChange={(e) =>
-                navigate(paths.compare(experimentId, withParams(query, { metric: e.target.value })), {
-                  replace: true,
-                })
-              }
-            >
-              {keys.metrics.map((k) => (
-                <option key={k} value={k}>
-                  {k}
-                </option>
-              ))}
-            </select>
-          )}
+          <h2>Charts</h2>
         </header>
         <div className="card-body">
-          {metric ? (
-            <MetricChartPanel runs={chartRuns} metricKey={metric} />
-          ) : (
-            <Empty title="These runs have no metrics" />
-          )}
+          <MetricCharts
+            runs={chartRuns}
+            metricKeys={keys.metrics}
+            pathFor={(q) => paths.compare(experimentId, q)}
+          />
+        </div>
+      </section>
+      <section className="card">
+        <header className="card-header">
+          <h2>Params and metrics across runs</h2>
+        </header>
+        <div className="card-body">
+          <ComparePlots runs={runs.data} keys={keys} pathFor={(q) => paths.compare(experimentId, q)} />
         </div>
       </section>
       <section className="card">

@@ -13,7 +13,7 @@ import { StatusBadge } from '../../components/status-badge';
 import { formatDuration, formatMetric, formatTime, runDuration } from '../../lib/format';
 import { navigate, paths, useLocation, withParams } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
-import { MetricChartPanel } from '../metrics/metric-chart-panel';
+import { MetricCharts } from '../metrics/metric-charts';
 import { ArtifactBrowser } from './artifact-browser';
 import './run-page.css';
 import { DatasetTable } from './dataset-table';
@@ -72,8 +72,15 @@ function RunView({
   const datasets = run.inputs?.dataset_inputs ?? [];
   const chartMetric = query.get('metric') ?? metrics[0]?.key;
   const chartRuns = useMemo(
-    () => [{ runId: info.run_id, name: info.run_name || info.run_id }],
-    [info.run_id, info.run_name],
+    () => [
+      {
+        runId: info.run_id,
+        name: info.run_name || info.run_id,
+        status: info.status,
+        startTime: info.start_time,
+      },
+    ],
+    [info.run_id, info.run_name, info.status, info.start_time],
   );
   const deleted = info.lifecycle_stage === 'deleted';
   const parent = tagOf(run, 'mlflow.parentRunId');
@@ -191,35 +198,13 @@ function RunView({
         <RunNote runId={info.run_id} note={tagOf(run, NOTE_TAG)} onChanged={onChanged} />
       </Card>
 
-      {chartMetric && (
-        <Card
-          title={
-            <>
-              Chart · <span className="mono">{chartMetric}</span>
-            </>
-          }
-          actions={
-            metrics.length > 1 && (
-              <select
-                className="input input-sm"
-                aria-label="Metric to chart"
-                value={chartMetric}
-                onChange={(e) =>
-                  navigate(paths.run(info.run_id, withParams(query, { metric: e.target.value })), {
-                    replace: true,
-                  })
-                }
-              >
-                {metrics.map((m) => (
-                  <option key={m.key} value={m.key}>
-                    {m.key}
-                  </option>
-                ))}
-              </select>
-            )
-          }
-        >
-          <MetricChartPanel runs={chartRuns} metricKey={chartMetric} />
+      {metrics.length > 0 && (
+        <Card title="Charts">
+          <MetricCharts
+            runs={chartRuns}
+            metricKeys={metrics.map((m) => m.key)}
+            pathFor={(q) => paths.run(info.run_id, q)}
+          />
         </Card>
       )}
 

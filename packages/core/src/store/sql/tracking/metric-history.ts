@@ -70,7 +70,8 @@ export async function getMetricHistoryJson(
   return { metricsJson: row?.body ?? '', count, nextPageToken };
 }
 
-async function runPks(q: Queryable, runIds: readonly string[]): Promise<Map<number, string>> {
+/** Run ids to their primary keys; NOT_FOUND names the first unknown run. */
+export async function runPks(q: Queryable, runIds: readonly string[]): Promise<Map<number, string>> {
   const rows = await q.all<{ run_pk: number | string; run_id: string }>(
     `SELECT run_pk, run_id FROM runs WHERE run_id IN ${placeholders(runIds.length)}`,
     [...runIds],

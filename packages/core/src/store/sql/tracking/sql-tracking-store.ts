@@ -1,6 +1,7 @@
 /** TrackingStore over any SqlDriver: the same SQL for SQLite and PostgreSQL. */
 import type { KeyValue, LoggedModelStatus, Metric } from '../../../tracking/entities';
 import type {
+  BucketQuery,
   BulkIntervalQuery,
   MetricHistoryQuery,
   NewExperiment,
@@ -19,6 +20,7 @@ import * as experiments from './experiments';
 import { logBatch } from './log-batch';
 import * as inputs from './inputs';
 import * as history from './metric-history';
+import { getMetricHistoryBuckets } from './metric-buckets';
 import * as models from './logged-models';
 import { searchLoggedModels } from './search-logged-models';
 import * as runs from './runs';
@@ -115,6 +117,9 @@ export class SqlTrackingStore implements TrackingStore {
   }
   getMetricHistoryBulkInterval(q: BulkIntervalQuery) {
     return history.getMetricHistoryBulkInterval(this.db, q);
+  }
+  getMetricHistoryBuckets(q: BucketQuery) {
+    return getMetricHistoryBuckets(this.db, this.db.dialect, q);
   }
   searchDatasets(experimentIds: string[]) {
     return inputs.searchDatasets(this.db, experimentIds);
