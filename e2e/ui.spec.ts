@@ -292,6 +292,8 @@ describe.skipIf(!needsBrowser)('web UI journeys', () => {
 
     // Dragging across the middle refetches that range at a finer resolution.
     const over = chart.locator('.u-over');
+    // The run page has cards above the chart: bring it into the viewport before dragging on it.
+    await over.scrollIntoViewIfNeeded();
     const box = (await over.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.55, box.y + box.height / 2);
     await page.mouse.down();
