@@ -5,8 +5,9 @@
  */
 import { invalidParameter } from '@loom/protocol';
 import type { KeyValue, Metric } from '../../../tracking/entities';
-import type { Queryable, SqlDriver, SqlValue } from '../driver';
-import { chunks, num, placeholders } from '../sql-util';
+import type { Dialect, Queryable, SqlDriver, SqlValue } from '../driver';
+import { numberArray, textArray } from '../postgres/array-literal';
+import { chunks, isUniqueViolation, num, placeholders } from '../sql-util';
 import { activeRunRow, upsertTags } from './runs';
 
 const METRIC_WIDTH = 9;
@@ -111,8 +112,32 @@ function narrowRow(runPk: number, m: Metric, out: SqlValue[]): void {
   out.push(runPk, m.key, m.step, m.timestamp, nan ? 1 : 0, nan ? 0 : m.value);
 }
 
-async function insertMetrics(q: Queryable, runPk: number, metrics: readonly Metric[]): Promise<void> {
-  const narrow = metrics.every((m) => !m.modelId && !m.datasetName && !m.datasetDigest);
+/**
+ * How points already stored are handled. SQLite skips them in the insert (cheap there). PostgreSQL
+ * inserts plainly first, because ON CONFLICT's speculative insertion costs ~4× per row; a repeated
+ * point (a client's retry, a duplicate in the batch) fails that attempt, and the batch runs again with
+ * `skip`.
+ */
+type Duplicates = 'skip' | 'fail';
+
+/** Thrown out of a PostgreSQL `fail` attempt whose batch repeats a stored point: run it again with `skip`. */
+class RepeatedPoint extends Error {}
+
+async function insertMetrics(
+  q: Queryable,
+  dialect: Dialect,
+  runPk: number,
+  metrics: readonly Metric[],
+  duplicates: Duplicates,
+): Promise<void> {
+  if (dialect === 'postgres') await insertMetricArrays(q, runPk, metrics, duplicates);
+  else await insertMetricRows(q, runPk, metrics);
+  await updateLatest(q, runPk, metrics);
+}
+
+/** SQLite: multi-row VALUES statements of at most METRIC_CHUNK rows. */
+async function insertMetricRows(q: Queryable, runPk: number, metrics: readonly Metric[]): Promise<void> {
+  const narrow = isNarrow(metrics);
   const [kind, width, prefix, write] = narrow
     ? (['narrow', NARROW_WIDTH, NARROW_INSERT, narrowRow] as const)
     : (['metrics', METRIC_WIDTH, METRIC_INSERT, metricRow] as const);
@@ -125,6 +150,67 @@ async function insertMetrics(q: Queryable, runPk: number, metrics: readonly Metr
     for (const m of part) write(runPk, m, values);
     await q.run(sql, values);
   }
+}
+
+function isNarrow(metrics: readonly Metric[]): boolean {
+  return metrics.every((m) => !m.modelId && !m.datasetName && !m.datasetDigest);
+}
+
+// One statement for the whole batch whatever its size: each column one array parameter.
+const NARROW_UNNEST = `INSERT INTO metrics (run_pk, key, step, timestamp, is_nan, value)
+  SELECT ?::bigint, * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[])`;
+const WIDE_UNNEST = `INSERT INTO metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest)
+  SELECT ?::bigint, * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[], ?::text[], ?::text[], ?::text[])`;
+const SKIP_DUPLICATES = ' ON CONFLICT DO NOTHING';
+
+/** PostgreSQL: the batch as column arrays expanded by `unnest`, in one statement. */
+async function insertMetricArrays(
+  q: Queryable,
+  runPk: number,
+  metrics: readonly Metric[],
+  duplicates: Duplicates,
+): Promise<void> {
+  const n = metrics.length;
+  const keys = new Array<string>(n);
+  const steps = new Array<number>(n);
+  const times = new Array<number>(n);
+  const nans = new Array<number>(n);
+  const values = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const m = metrics[i]!;
+    const nan = Number.isNaN(m.value);
+    keys[i] = m.key;
+    steps[i] = m.step;
+    times[i] = m.timestamp;
+    nans[i] = nan ? 1 : 0;
+    values[i] = nan ? 0 : m.value;
+  }
+  const params: SqlValue[] = [
+    runPk,
+    textArray(keys),
+    numberArray(steps),
+    numberArray(times),
+    numberArray(nans),
+    numberArray(values),
+  ];
+  const narrow = isNarrow(metrics);
+  if (!narrow) {
+    params.push(
+      textArray(metrics.map((m) => m.modelId ?? null)),
+      textArray(metrics.map((m) => m.datasetName ?? null)),
+      textArray(metrics.map((m) => m.datasetDigest ?? null)),
+    );
+  }
+  const sql = (narrow ? NARROW_UNNEST : WIDE_UNNEST) + (duplicates === 'skip' ? SKIP_DUPLICATES : '');
+  try {
+    await q.run(sql, params);
+  } catch (err) {
+    throw duplicates === 'fail' && isUniqueViolation(err) ? new RepeatedPoint() : err;
+  }
+}
+
+/** Keeps latest_metrics (and its time_ordered flag) right after the batch's points are stored. */
+async function updateLatest(q: Queryable, runPk: number, metrics: readonly Metric[]): Promise<void> {
   const shapes = shapeOf(metrics);
   // A point earlier than the stored latest, in step or in time, breaks the step/time agreement.
   // One statement for all keys of the batch (a new run's batch has nothing to update).
@@ -202,10 +288,15 @@ async function insertParams(
   if (params.length === 0) return;
   const stored = new Map<string, string>();
   for (const part of chunks(params, 300)) {
-    await q.run(
+    const inserted = await q.run(
       `INSERT INTO params (run_pk, key, value) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
       part.flatMap((p) => [runPk, p.key, p.value]),
     );
+    // Every row new (the usual batch of a new run): nothing stored can differ, no need to read back.
+    if (inserted === part.length) {
+      for (const p of part) stored.set(p.key, p.value);
+      continue;
+    }
     const rows = await q.all<{ key: string; value: string }>(
       `SELECT key, value FROM params WHERE run_pk = ? AND key IN ${placeholders(part.length)}`,
       [runPk, ...part.map((p) => p.key)],
@@ -231,14 +322,22 @@ export async function logBatch(
   params: readonly KeyValue[],
   tags: readonly KeyValue[],
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    const row = await activeRunRow(tx, runId);
-    const runPk = num(row.run_pk);
-    await insertParams(tx, runPk, runId, params);
-    await upsertTags(tx, runPk, tags);
-    if (metrics.length > 0) {
-      await insertMetrics(tx, runPk, metrics);
-      await insertModelMetrics(tx, runId, metrics);
-    }
-  });
+  const write = (duplicates: Duplicates) =>
+    db.transaction(async (tx) => {
+      const row = await activeRunRow(tx, runId);
+      const runPk = num(row.run_pk);
+      await insertParams(tx, runPk, runId, params);
+      await upsertTags(tx, runPk, tags);
+      if (metrics.length > 0) {
+        await insertMetrics(tx, db.dialect, runPk, metrics, duplicates);
+        await insertModelMetrics(tx, runId, metrics);
+      }
+    });
+  if (db.dialect !== 'postgres') return write('skip');
+  try {
+    await write('fail');
+  } catch (err) {
+    if (!(err instanceof RepeatedPoint)) throw err;
+    await write('skip');
+  }
 }
