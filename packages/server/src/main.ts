@@ -57,6 +57,7 @@ export async function startServer(
     : undefined;
   const store = await openTrackingStore(config.backendStoreUri, {
     defaultArtifactRoot: config.defaultArtifactRoot,
+    postgres: { poolSize: config.poolSize },
   });
   const app = createApp({
     tracking: new TrackingService(store),
