@@ -130,9 +130,14 @@ async function insertMetrics(
   metrics: readonly Metric[],
   duplicates: Duplicates,
 ): Promise<void> {
-  if (dialect === 'postgres') await insertMetricArrays(q, runPk, metrics, duplicates);
-  else await insertMetricRows(q, runPk, metrics);
-  await updateLatest(q, runPk, metrics);
+  const shapes = shapeOf(metrics);
+  if (dialect === 'postgres') {
+    await insertMetricArrays(q, runPk, metrics, shapes, duplicates);
+  } else {
+    await markUnordered(q, runPk, shapes);
+    await insertMetricRows(q, runPk, metrics);
+  }
+  await upsertLatest(q, runPk, shapes);
 }
 
 /** SQLite: multi-row VALUES statements of at most METRIC_CHUNK rows. */
@@ -162,12 +167,19 @@ const NARROW_UNNEST = `INSERT INTO metrics (run_pk, key, step, timestamp, is_nan
 const WIDE_UNNEST = `INSERT INTO metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest)
   SELECT ?::bigint, * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[], ?::text[], ?::text[], ?::text[])`;
 const SKIP_DUPLICATES = ' ON CONFLICT DO NOTHING';
+// markUnordered in the same statement (one round trip fewer): each key's earliest point of the batch
+// against the stored latest. Runs before the upsert of the latest points, which is a later statement.
+const PG_MARK_UNORDERED = `WITH unordered AS (UPDATE latest_metrics l SET time_ordered = 0
+    FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS b (key, step, timestamp)
+    WHERE l.run_pk = ? AND l.time_ordered = 1 AND l.key = b.key
+      AND (l.step > b.step OR l.timestamp > b.timestamp)) `;
 
 /** PostgreSQL: the batch as column arrays expanded by `unnest`, in one statement. */
 async function insertMetricArrays(
   q: Queryable,
   runPk: number,
   metrics: readonly Metric[],
+  shapes: Map<string, KeyShape>,
   duplicates: Duplicates,
 ): Promise<void> {
   const n = metrics.length;
@@ -185,7 +197,12 @@ async function insertMetricArrays(
     nans[i] = nan ? 1 : 0;
     values[i] = nan ? 0 : m.value;
   }
+  const firsts = [...shapes.values()];
   const params: SqlValue[] = [
+    textArray([...shapes.keys()]),
+    numberArray(firsts.map((f) => f.minStep)),
+    numberArray(firsts.map((f) => f.minTimestamp)),
+    runPk,
     runPk,
     textArray(keys),
     numberArray(steps),
@@ -201,7 +218,10 @@ async function insertMetricArrays(
       textArray(metrics.map((m) => m.datasetDigest ?? null)),
     );
   }
-  const sql = (narrow ? NARROW_UNNEST : WIDE_UNNEST) + (duplicates === 'skip' ? SKIP_DUPLICATES : '');
+  const sql =
+    PG_MARK_UNORDERED +
+    (narrow ? NARROW_UNNEST : WIDE_UNNEST) +
+    (duplicates === 'skip' ? SKIP_DUPLICATES : '');
   try {
     await q.run(sql, params);
   } catch (err) {
@@ -209,11 +229,11 @@ async function insertMetricArrays(
   }
 }
 
-/** Keeps latest_metrics (and its time_ordered flag) right after the batch's points are stored. */
-async function updateLatest(q: Queryable, runPk: number, metrics: readonly Metric[]): Promise<void> {
-  const shapes = shapeOf(metrics);
-  // A point earlier than the stored latest, in step or in time, breaks the step/time agreement.
-  // One statement for all keys of the batch (a new run's batch has nothing to update).
+/**
+ * A point earlier than the stored latest, in step or in time, breaks the step/time agreement of its
+ * series. One statement per 100 keys of the batch (a new run's batch has nothing to update).
+ */
+async function markUnordered(q: Queryable, runPk: number, shapes: Map<string, KeyShape>): Promise<void> {
   for (const part of chunks([...shapes], 100)) {
     const conditions = part.map(() => '(key = ? AND (step > ? OR timestamp > ?))').join(' OR ');
     await q.run(
@@ -221,6 +241,10 @@ async function updateLatest(q: Queryable, runPk: number, metrics: readonly Metri
       [runPk, ...part.flatMap(([key, shape]) => [key, shape.minStep, shape.minTimestamp])],
     );
   }
+}
+
+/** Each key's latest point, kept when later than the stored one; the batch's time order folded in. */
+async function upsertLatest(q: Queryable, runPk: number, shapes: Map<string, KeyShape>): Promise<void> {
   // Rows locked in key order: two batches of one run upserting the same keys wait for each other
   // instead of deadlocking (PostgreSQL).
   const latest = [...shapes.values()].sort((a, b) => (a.latest.key < b.latest.key ? -1 : 1));
