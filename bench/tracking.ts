@@ -239,7 +239,10 @@ async function ingest(c: BenchClient): Promise<string> {
     value: rate,
     unit: 'points/s',
     latency: s,
-    target: { op: '>=', value: 300_000, text: '≥ 300,000 pts/s' },
+    // The ingest target on PostgreSQL is 100,000 points/s; on SQLite 300,000.
+    target: postgresServer
+      ? { op: '>=', value: 100_000, text: '≥ 100,000 pts/s' }
+      : { op: '>=', value: 300_000, text: '≥ 300,000 pts/s' },
     mlflow: { text: '10,000–13,000 pts/s', best: 13_000 },
     extra: { totalMs: wall, batches, bodyBytes: bodies[0]?.length },
   });

@@ -27,6 +27,8 @@ export interface ServerConfig {
   host: string;
   port: number;
   workers: number;
+  /** Connections in each server process's PostgreSQL pool; absent means the driver's default (10). */
+  poolSize?: number | undefined;
   /** For `s3://` artifact roots and destinations. */
   s3?: S3Settings | undefined;
   /** Webhook validation and delivery (`MLFLOW_WEBHOOK_*`); MLflow's defaults when absent. */

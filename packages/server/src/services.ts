@@ -43,6 +43,7 @@ export async function openServices(
     : undefined;
   const store = await openTrackingStore(config.backendStoreUri, {
     defaultArtifactRoot: config.defaultArtifactRoot,
+    postgres: { poolSize: config.poolSize },
   });
   const webhooks = startWebhooks(store.db, config.backendStoreUri, config.webhooks);
   const registry = new RegistryService(new SqlRegistryStore(store.db), store, {

@@ -11,6 +11,7 @@ export interface ServerFlags {
   host?: string;
   port?: string;
   workers?: string;
+  poolSize?: string;
 }
 
 /** A local path or file: URI made absolute against `cwd`; other URIs pass through. */
@@ -24,6 +25,11 @@ function positiveInt(name: string, text: string, min: number, max: number): numb
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw new Error(`invalid ${name} '${text}'`);
   return n;
+}
+
+/** Like positiveInt, for a setting that may be absent (unset or empty: the component's default). */
+function optionalPositiveInt(name: string, text: string | undefined, min: number, max: number) {
+  return text === undefined || text.trim() === '' ? undefined : positiveInt(name, text, min, max);
 }
 
 /** How to reach S3 for `s3://` artifact URIs, from MLflow's and AWS's usual variables. */
@@ -58,6 +64,13 @@ export function toServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv, cwd: 
     host: flags.host ?? env.MLFLOW_HOST ?? '127.0.0.1',
     port: positiveInt('port', flags.port ?? env.MLFLOW_PORT ?? '5000', 0, 65535),
     workers: positiveInt('workers', flags.workers ?? env.MLFLOW_WORKERS ?? '1', 1, 256),
+    // MLflow's knob for its SQLAlchemy pool; the same number sizes our PostgreSQL pool.
+    poolSize: optionalPositiveInt(
+      'pool size',
+      flags.poolSize ?? env.MLFLOW_SQLALCHEMYSTORE_POOL_SIZE,
+      1,
+      1000,
+    ),
     s3: s3Settings(env),
     webhooks: webhookSettingsFromEnv(env),
   };

@@ -32,6 +32,7 @@ export function serverCommand(name: string, description: string): Command {
     .option('-h, --host <host>', 'network address to listen on (default 127.0.0.1)')
     .option('-p, --port <port>', 'port to listen on (default 5000)')
     .option('-w, --workers <n>', 'number of server processes sharing the port (PostgreSQL; SQLite keeps 1)')
+    .option('--pool-size <n>', 'PostgreSQL connections per server process (default 10)')
     .addOption(new Option('--gunicorn-opts <opts>', 'accepted for MLflow compatibility; ignored').hideHelp())
     .addOption(new Option('--uvicorn-opts <opts>', 'accepted for MLflow compatibility; ignored').hideHelp())
     .action(async (flags: ServerFlags) => {

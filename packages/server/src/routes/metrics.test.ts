@@ -130,7 +130,7 @@ describe('metrics/get-history JSON written by the database', () => {
           timestamp: 103,
           step: 103,
           model_id: 'm-1',
-          dataset_name: 'd "q"',
+          dataset_name: 'd "q" \\ {a,NULL}',
           dataset_digest: 'abc',
         },
       ],
@@ -147,7 +147,7 @@ describe('metrics/get-history JSON written by the database', () => {
       timestamp: 103,
       step: 103,
       model_id: 'm-1',
-      dataset_name: 'd "q"',
+      dataset_name: 'd "q" \\ {a,NULL}',
       dataset_digest: 'abc',
     });
   });

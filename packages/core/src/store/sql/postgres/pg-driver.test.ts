@@ -209,6 +209,26 @@ describe('openTrackingStore on PostgreSQL', () => {
     }
   });
 
+  it('opens as many connections as the pool size allows, and no more', async () => {
+    const target = await createTestBackend(dir);
+    const store = await openTrackingStore(target.uri, {
+      defaultArtifactRoot: 'x',
+      postgres: { poolSize: 2 },
+    });
+    try {
+      // Six queries at once, each holding its connection a moment: they share exactly two backends.
+      const rows = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          store.db.get<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.05)'),
+        ),
+      );
+      expect(new Set(rows.map((r) => r!.pid)).size).toBe(2);
+    } finally {
+      await store.close();
+      await target.drop();
+    }
+  });
+
   it('takes concurrent batches to one run without a deadlock reaching the caller', async () => {
     const target = await createTestBackend(dir);
     const store = await openTrackingStore(target.uri, { defaultArtifactRoot: 'x' });

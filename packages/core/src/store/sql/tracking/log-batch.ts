@@ -5,8 +5,9 @@
  */
 import { invalidParameter } from '@loom/protocol';
 import type { KeyValue, Metric } from '../../../tracking/entities';
-import type { Queryable, SqlDriver, SqlValue } from '../driver';
-import { chunks, num, placeholders } from '../sql-util';
+import type { Dialect, Queryable, SqlDriver, SqlValue } from '../driver';
+import { numberArray, textArray } from '../postgres/array-literal';
+import { chunks, isUniqueViolation, num, placeholders } from '../sql-util';
 import { activeRunRow, upsertTags } from './runs';
 
 const METRIC_WIDTH = 9;
@@ -111,8 +112,37 @@ function narrowRow(runPk: number, m: Metric, out: SqlValue[]): void {
   out.push(runPk, m.key, m.step, m.timestamp, nan ? 1 : 0, nan ? 0 : m.value);
 }
 
-async function insertMetrics(q: Queryable, runPk: number, metrics: readonly Metric[]): Promise<void> {
-  const narrow = metrics.every((m) => !m.modelId && !m.datasetName && !m.datasetDigest);
+/**
+ * How points already stored are handled. SQLite skips them in the insert (cheap there). PostgreSQL
+ * inserts plainly first, because ON CONFLICT's speculative insertion costs ~4× per row; a repeated
+ * point (a client's retry, a duplicate in the batch) fails that attempt, and the batch runs again with
+ * `skip`.
+ */
+type Duplicates = 'skip' | 'fail';
+
+/** Thrown out of a PostgreSQL `fail` attempt whose batch repeats a stored point: run it again with `skip`. */
+class RepeatedPoint extends Error {}
+
+async function insertMetrics(
+  q: Queryable,
+  dialect: Dialect,
+  runPk: number,
+  metrics: readonly Metric[],
+  duplicates: Duplicates,
+): Promise<void> {
+  const shapes = shapeOf(metrics);
+  if (dialect === 'postgres') {
+    await insertMetricArrays(q, runPk, metrics, shapes, duplicates);
+  } else {
+    await markUnordered(q, runPk, shapes);
+    await insertMetricRows(q, runPk, metrics);
+  }
+  await upsertLatest(q, runPk, shapes);
+}
+
+/** SQLite: multi-row VALUES statements of at most METRIC_CHUNK rows. */
+async function insertMetricRows(q: Queryable, runPk: number, metrics: readonly Metric[]): Promise<void> {
+  const narrow = isNarrow(metrics);
   const [kind, width, prefix, write] = narrow
     ? (['narrow', NARROW_WIDTH, NARROW_INSERT, narrowRow] as const)
     : (['metrics', METRIC_WIDTH, METRIC_INSERT, metricRow] as const);
@@ -125,9 +155,85 @@ async function insertMetrics(q: Queryable, runPk: number, metrics: readonly Metr
     for (const m of part) write(runPk, m, values);
     await q.run(sql, values);
   }
-  const shapes = shapeOf(metrics);
-  // A point earlier than the stored latest, in step or in time, breaks the step/time agreement.
-  // One statement for all keys of the batch (a new run's batch has nothing to update).
+}
+
+function isNarrow(metrics: readonly Metric[]): boolean {
+  return metrics.every((m) => !m.modelId && !m.datasetName && !m.datasetDigest);
+}
+
+// One statement for the whole batch whatever its size: each column one array parameter.
+const NARROW_UNNEST = `INSERT INTO metrics (run_pk, key, step, timestamp, is_nan, value)
+  SELECT ?::bigint, * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[])`;
+const WIDE_UNNEST = `INSERT INTO metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest)
+  SELECT ?::bigint, * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[], ?::text[], ?::text[], ?::text[])`;
+const SKIP_DUPLICATES = ' ON CONFLICT DO NOTHING';
+// markUnordered in the same statement (one round trip fewer): each key's earliest point of the batch
+// against the stored latest. Runs before the upsert of the latest points, which is a later statement.
+const PG_MARK_UNORDERED = `WITH unordered AS (UPDATE latest_metrics l SET time_ordered = 0
+    FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS b (key, step, timestamp)
+    WHERE l.run_pk = ? AND l.time_ordered = 1 AND l.key = b.key
+      AND (l.step > b.step OR l.timestamp > b.timestamp)) `;
+
+/** PostgreSQL: the batch as column arrays expanded by `unnest`, in one statement. */
+async function insertMetricArrays(
+  q: Queryable,
+  runPk: number,
+  metrics: readonly Metric[],
+  shapes: Map<string, KeyShape>,
+  duplicates: Duplicates,
+): Promise<void> {
+  const n = metrics.length;
+  const keys = new Array<string>(n);
+  const steps = new Array<number>(n);
+  const times = new Array<number>(n);
+  const nans = new Array<number>(n);
+  const values = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const m = metrics[i]!;
+    const nan = Number.isNaN(m.value);
+    keys[i] = m.key;
+    steps[i] = m.step;
+    times[i] = m.timestamp;
+    nans[i] = nan ? 1 : 0;
+    values[i] = nan ? 0 : m.value;
+  }
+  const firsts = [...shapes.values()];
+  const params: SqlValue[] = [
+    textArray([...shapes.keys()]),
+    numberArray(firsts.map((f) => f.minStep)),
+    numberArray(firsts.map((f) => f.minTimestamp)),
+    runPk,
+    runPk,
+    textArray(keys),
+    numberArray(steps),
+    numberArray(times),
+    numberArray(nans),
+    numberArray(values),
+  ];
+  const narrow = isNarrow(metrics);
+  if (!narrow) {
+    params.push(
+      textArray(metrics.map((m) => m.modelId ?? null)),
+      textArray(metrics.map((m) => m.datasetName ?? null)),
+      textArray(metrics.map((m) => m.datasetDigest ?? null)),
+    );
+  }
+  const sql =
+    PG_MARK_UNORDERED +
+    (narrow ? NARROW_UNNEST : WIDE_UNNEST) +
+    (duplicates === 'skip' ? SKIP_DUPLICATES : '');
+  try {
+    await q.run(sql, params);
+  } catch (err) {
+    throw duplicates === 'fail' && isUniqueViolation(err) ? new RepeatedPoint() : err;
+  }
+}
+
+/**
+ * A point earlier than the stored latest, in step or in time, breaks the step/time agreement of its
+ * series. One statement per 100 keys of the batch (a new run's batch has nothing to update).
+ */
+async function markUnordered(q: Queryable, runPk: number, shapes: Map<string, KeyShape>): Promise<void> {
   for (const part of chunks([...shapes], 100)) {
     const conditions = part.map(() => '(key = ? AND (step > ? OR timestamp > ?))').join(' OR ');
     await q.run(
@@ -135,6 +241,10 @@ async function insertMetrics(q: Queryable, runPk: number, metrics: readonly Metr
       [runPk, ...part.flatMap(([key, shape]) => [key, shape.minStep, shape.minTimestamp])],
     );
   }
+}
+
+/** Each key's latest point, kept when later than the stored one; the batch's time order folded in. */
+async function upsertLatest(q: Queryable, runPk: number, shapes: Map<string, KeyShape>): Promise<void> {
   // Rows locked in key order: two batches of one run upserting the same keys wait for each other
   // instead of deadlocking (PostgreSQL).
   const latest = [...shapes.values()].sort((a, b) => (a.latest.key < b.latest.key ? -1 : 1));
@@ -202,10 +312,15 @@ async function insertParams(
   if (params.length === 0) return;
   const stored = new Map<string, string>();
   for (const part of chunks(params, 300)) {
-    await q.run(
+    const inserted = await q.run(
       `INSERT INTO params (run_pk, key, value) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
       part.flatMap((p) => [runPk, p.key, p.value]),
     );
+    // Every row new (the usual batch of a new run): nothing stored can differ, no need to read back.
+    if (inserted === part.length) {
+      for (const p of part) stored.set(p.key, p.value);
+      continue;
+    }
     const rows = await q.all<{ key: string; value: string }>(
       `SELECT key, value FROM params WHERE run_pk = ? AND key IN ${placeholders(part.length)}`,
       [runPk, ...part.map((p) => p.key)],
@@ -231,14 +346,22 @@ export async function logBatch(
   params: readonly KeyValue[],
   tags: readonly KeyValue[],
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    const row = await activeRunRow(tx, runId);
-    const runPk = num(row.run_pk);
-    await insertParams(tx, runPk, runId, params);
-    await upsertTags(tx, runPk, tags);
-    if (metrics.length > 0) {
-      await insertMetrics(tx, runPk, metrics);
-      await insertModelMetrics(tx, runId, metrics);
-    }
-  });
+  const write = (duplicates: Duplicates) =>
+    db.transaction(async (tx) => {
+      const row = await activeRunRow(tx, runId);
+      const runPk = num(row.run_pk);
+      await insertParams(tx, runPk, runId, params);
+      await upsertTags(tx, runPk, tags);
+      if (metrics.length > 0) {
+        await insertMetrics(tx, db.dialect, runPk, metrics, duplicates);
+        await insertModelMetrics(tx, runId, metrics);
+      }
+    });
+  if (db.dialect !== 'postgres') return write('skip');
+  try {
+    await write('fail');
+  } catch (err) {
+    if (!(err instanceof RepeatedPoint)) throw err;
+    await write('skip');
+  }
 }
