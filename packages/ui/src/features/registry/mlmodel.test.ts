@@ -105,3 +105,31 @@ describe('describeType', () => {
     expect(describeType({})).toBe('unknown');
   });
 });
+
+describe('parseMLmodel provenance', () => {
+  it('reads where the model came from, and leaves out null flavor settings', () => {
+    const model = parseMLmodel(`artifact_path: model
+flavors:
+  sklearn:
+    code: null
+    pickled_model: model.pkl
+mlflow_version: 2.17.0
+model_size_bytes: 1532
+model_uuid: 4f6c2a
+run_id: 0a1b2c
+utc_time_created: '2024-05-01 10:20:30.123456'
+`);
+    expect(model).toMatchObject({
+      artifactPath: 'model',
+      runId: '0a1b2c',
+      modelUuid: '4f6c2a',
+      createdAt: '2024-05-01 10:20:30.123456',
+      mlflowVersion: '2.17.0',
+      sizeBytes: 1532,
+      signature: undefined,
+    });
+    expect(model.flavors).toEqual([
+      { name: 'sklearn', settings: [{ key: 'pickled_model', value: 'model.pkl' }] },
+    ]);
+  });
+});

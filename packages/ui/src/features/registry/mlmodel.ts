@@ -1,6 +1,7 @@
 /**
- * What the version page shows of an `MLmodel` file: its flavors, its signature as rows of a table and
- * where its input example is. Pure, so every odd shape MLflow has written over the years is testable.
+ * What the UI shows of an `MLmodel` file (the registry's version page and the run page's artifact
+ * preview): its flavors, its signature as rows of a table, where its input example is, and where the
+ * model came from. Pure, so every odd shape MLflow has written over the years is testable.
  */
 import { load } from 'js-yaml';
 
@@ -39,6 +40,10 @@ export interface MLmodelSummary {
   inputExamplePaths: string[];
   mlflowVersion: string | undefined;
   createdAt: string | undefined;
+  artifactPath: string | undefined;
+  runId: string | undefined;
+  modelUuid: string | undefined;
+  sizeBytes: number | undefined;
   /** Parts that could not be read; the rest is still shown. */
   problems: string[];
 }
@@ -70,6 +75,10 @@ export function parseMLmodel(source: string): MLmodelSummary {
     inputExamplePaths: inputExamplePaths(doc.saved_input_example_info),
     mlflowVersion: text(doc.mlflow_version),
     createdAt: text(doc.utc_time_created),
+    artifactPath: text(doc.artifact_path),
+    runId: text(doc.run_id),
+    modelUuid: text(doc.model_uuid),
+    sizeBytes: typeof doc.model_size_bytes === 'number' ? doc.model_size_bytes : undefined,
     problems,
   };
 }

@@ -3,13 +3,14 @@ import { useMemo } from 'react';
 import { Link } from '../../components/link';
 import { ErrorBox } from '../../components/states';
 import { paths } from '../../lib/router';
+import { parseMLmodel, type MLmodelSummary } from '../registry/mlmodel';
+import { SignatureTable } from '../registry/signature-table';
 import { formatBytes } from './format-bytes';
-import { parseMlModel, type ModelCard, type SignatureColumn } from './mlmodel';
 
 export function MlModelCard({ text }: { text: string }) {
-  const parsed = useMemo((): { card: ModelCard } | { error: Error } => {
+  const parsed = useMemo((): { model: MLmodelSummary } | { error: Error } => {
     try {
-      return { card: parseMlModel(text) };
+      return { model: parseMLmodel(text) };
     } catch (err) {
       return { error: err instanceof Error ? err : new Error(String(err)) };
     }
@@ -21,36 +22,36 @@ export function MlModelCard({ text }: { text: string }) {
         <pre className="code-block preview-text">{text}</pre>
       </>
     );
-  const { card } = parsed;
+  const { model } = parsed;
   return (
     <div className="mlmodel-card" data-testid="mlmodel-card">
       <dl className="facts">
-        {card.artifactPath && <Fact label="Artifact path" value={card.artifactPath} />}
-        {card.runId && (
+        {model.artifactPath && <Fact label="Artifact path" value={model.artifactPath} />}
+        {model.runId && (
           <>
             <dt>Run</dt>
             <dd>
-              <Link href={paths.run(card.runId)} className="mono">
-                {card.runId}
+              <Link href={paths.run(model.runId)} className="mono">
+                {model.runId}
               </Link>
             </dd>
           </>
         )}
-        {card.created && <Fact label="Created (UTC)" value={card.created} />}
-        {card.modelUuid && <Fact label="Model UUID" value={card.modelUuid} />}
-        {card.mlflowVersion && <Fact label="MLflow version" value={card.mlflowVersion} />}
-        {card.sizeBytes !== undefined && <Fact label="Size" value={formatBytes(card.sizeBytes)} />}
+        {model.createdAt && <Fact label="Created (UTC)" value={model.createdAt} />}
+        {model.modelUuid && <Fact label="Model UUID" value={model.modelUuid} />}
+        {model.mlflowVersion && <Fact label="MLflow version" value={model.mlflowVersion} />}
+        {model.sizeBytes !== undefined && <Fact label="Size" value={formatBytes(model.sizeBytes)} />}
       </dl>
 
       <h3 className="subheading">Flavors</h3>
       <div className="flavors">
-        {card.flavors.map((f) => (
+        {model.flavors.map((f) => (
           <div key={f.name} className="flavor" data-testid="flavor">
             <span className="badge flavor-name mono">{f.name}</span>
-            {f.details.length > 0 && (
+            {f.settings.length > 0 && (
               <dl className="facts facts-small">
-                {f.details.map(([k, v]) => (
-                  <Fact key={k} label={k} value={v} />
+                {f.settings.map(({ key, value }) => (
+                  <Fact key={key} label={key} value={value} />
                 ))}
               </dl>
             )}
@@ -59,17 +60,14 @@ export function MlModelCard({ text }: { text: string }) {
       </div>
 
       <h3 className="subheading">Signature</h3>
-      {card.signature ? (
+      {model.signature ? (
         <div className="grid-2">
-          <SignatureTable label="Inputs" columns={card.signature.inputs} />
-          <SignatureTable label="Outputs" columns={card.signature.outputs} />
-          {card.signature.params.length > 0 && (
-            <SignatureTable label="Params" columns={card.signature.params} />
-          )}
+          <SignatureTable signature={model.signature} />
         </div>
       ) : (
         <p className="muted">This model was logged without a signature.</p>
       )}
+      {model.problems.length > 0 && <p className="muted">Not shown: {model.problems.join('; ')}.</p>}
     </div>
   );
 }
@@ -80,35 +78,5 @@ function Fact({ label, value }: { label: string; value: string }) {
       <dt>{label}</dt>
       <dd className="mono break">{value}</dd>
     </>
-  );
-}
-
-function SignatureTable({ label, columns }: { label: string; columns: SignatureColumn[] }) {
-  return (
-    <div>
-      <h4 className="muted">{label}</h4>
-      {columns.length === 0 ? (
-        <p className="muted">none</p>
-      ) : (
-        <table className="table table-compact" aria-label={`Signature ${label.toLowerCase()}`}>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Type</th>
-              <th>Required</th>
-            </tr>
-          </thead>
-          <tbody>
-            {columns.map((c, i) => (
-              <tr key={i}>
-                <td className="mono">{c.name}</td>
-                <td className="mono">{c.type}</td>
-                <td>{c.required ? 'yes' : 'no'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
   );
 }
