@@ -8,18 +8,14 @@
  *   const db = await createScratchDatabase();   // db.uri → --backend-store-uri
  *   await db.drop();
  */
-import pg from 'pg';
 import {
   TEST_POSTGRES_SERVER,
+  createTestDatabase,
+  type TestDatabase,
   postgresRequired,
   postgresSkipLine,
   postgresUnreachable,
 } from '@loom/core/testing';
-
-const PREFIX = 'loom_scale_';
-/** A database of a run that was killed before it could drop it is removed by the next run. */
-const STALE_SECONDS = 3600;
-let counter = 0;
 
 /**
  * True (after printing why) when PostgreSQL is unreachable here and not required; throws when it is
@@ -38,56 +34,6 @@ export async function skipWithoutPostgres(what: string): Promise<boolean> {
   return true;
 }
 
-export interface ScratchDatabase {
-  /** postgresql://… naming the new, empty database. */
-  uri: string;
-  /** Ends every session on the database, as a PostgreSQL restart would; returns how many. */
-  terminateSessions(): Promise<number>;
-  /** Drops the database, closing any connections a killed server left. */
-  drop(): Promise<void>;
-}
-
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({
-    connectionString: `${TEST_POSTGRES_SERVER}/postgres`,
-    connectionTimeoutMillis: 5000,
-  });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Creates `loom_scale_<epoch seconds>_<pid>_<n>` on the test server (dropping stale ones first). */
-export function createScratchDatabase(): Promise<ScratchDatabase> {
-  return withAdmin(async (client) => {
-    const { rows } = await client.query<{ datname: string }>(
-      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
-      [PREFIX],
-    );
-    const cutoff = Date.now() / 1000 - STALE_SECONDS;
-    for (const { datname } of rows) {
-      const created = Number(datname.slice(PREFIX.length).split('_')[0]);
-      if (created < cutoff) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
-    }
-    const name = `${PREFIX}${Math.floor(Date.now() / 1000)}_${process.pid}_${++counter}`;
-    await client.query(`CREATE DATABASE ${name}`);
-    return {
-      uri: `${TEST_POSTGRES_SERVER}/${name}`,
-      terminateSessions: () =>
-        withAdmin(async (admin) => {
-          const ended = await admin.query(
-            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',
-            [name],
-          );
-          return ended.rowCount ?? 0;
-        }),
-      drop: () =>
-        withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
-          () => undefined,
-        ),
-    };
-  });
-}
+/** A whole database for a scale-out test file: `loom_scale_<epoch>_<pid>_<n>`, stale ones dropped. */
+export type { TestDatabase as ScratchDatabase };
+export const createScratchDatabase = (): Promise<TestDatabase> => createTestDatabase('loom_scale');
