@@ -25,6 +25,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { benchBackend } from './backend';
 import { BenchClient, json } from './http';
 import { ServerProcess } from './server-process';
 import { summarizeProfile, type WindowSummary } from './profile-summary';
@@ -87,25 +88,11 @@ interface Row {
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'loom-bench-'));
-const dbPath = join(tmp, 'loom.db');
-const postgresServer = flags['backend-store-uri']?.replace(/\/+$/, '');
-const postgresDb = postgresServer ? `loom_bench_${Date.now()}` : undefined;
-const backendStoreUri = postgresServer ? `${postgresServer}/${postgresDb}` : `sqlite:///${dbPath}`;
-const backendLabel = postgresServer
-  ? `PostgreSQL ${postgresServer.replace(/:[^:@/]*@/, ':***@')}/${postgresDb}`
-  : `SQLite ${dbPath}`;
-
-/** Creates (or drops) the benchmark's own PostgreSQL database on the given server. */
-async function postgresAdmin(sql: string): Promise<void> {
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: `${postgresServer}/postgres` });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
+const backend = benchBackend(flags['backend-store-uri'], tmp, flags.keep);
+const onPostgres = backend.sqlitePath === undefined;
+const dbPath = backend.sqlitePath ?? '';
+const backendStoreUri = backend.uri;
+const backendLabel = backend.label;
 const artifactDir = join(tmp, 'artifacts');
 const profDir = join(repoRoot, 'bench/results/cpu-prof', new Date().toISOString().replace(/[:.]/g, '-'));
 const phases: Phase[] = [];
@@ -240,7 +227,7 @@ async function ingest(c: BenchClient): Promise<string> {
     unit: 'points/s',
     latency: s,
     // The issue's ingest target on PostgreSQL is 100,000 points/s; on SQLite 300,000.
-    target: postgresServer
+    target: onPostgres
       ? { op: '>=', value: 100_000, text: '≥ 100,000 pts/s' }
       : { op: '>=', value: 300_000, text: '≥ 300,000 pts/s' },
     mlflow: { text: '10,000–13,000 pts/s', best: 13_000 },
@@ -554,7 +541,7 @@ async function main(): Promise<void> {
   );
 
   const nodeFlags = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  if (postgresDb) await postgresAdmin(`CREATE DATABASE ${postgresDb}`);
+  await backend.create();
   server = await ServerProcess.start({ repoRoot, backendStoreUri, artifactDir, nodeFlags });
   say(
     `server: node packages/cli/bin/loom.js server (pid ${server.pid}) at ${server.url}, ${backendLabel}` +
@@ -576,7 +563,7 @@ async function main(): Promise<void> {
   c.close();
   await server.stop();
   server = undefined;
-  if (postgresDb && !flags.keep) await postgresAdmin(`DROP DATABASE ${postgresDb}`);
+  await backend.drop();
   const dbBytes = ['', '-wal', '-shm'].reduce(
     (n, s) => n + (existsSync(dbPath + s) ? statSync(dbPath + s).size : 0),
     0,
@@ -640,7 +627,7 @@ async function main(): Promise<void> {
     client: 'node:http, keep-alive http.Agent, loopback',
     server: {
       command: 'node packages/cli/bin/loom.js server',
-      store: postgresServer ? 'postgresql' : 'sqlite',
+      store: onPostgres ? 'postgresql' : 'sqlite',
       peakRssMb: usage.peakRssMb,
       dbBytes,
       cpuProf: nodeFlags.length > 0,
