@@ -2,70 +2,33 @@
  * Registry journeys in Chromium against the real `loom server` CLI with the built UI: register a
  * model from a run, find it, give v1 an alias and a stage, read its signature, compare two versions.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { createClient } from '@loom/client';
-import { REPO_ROOT, startCliServer, type CliServer } from '../test/support/cli-server';
-import { hasChromium, launchBrowser, screenshot, type Browser } from './browser';
+import type { CliServer } from '../test/support/cli-server';
+import { screenshot } from './browser';
+import { browserSuite } from './suite';
 import { seedRegistryRuns, type RegistrySeed } from './registry-seed';
 
-const JOURNEY_TIMEOUT_MS = 60_000;
-const SETUP_TIMEOUT_MS = 180_000;
 const keepPages = process.env.LOOM_E2E_SCREENSHOTS === '1';
-const needsBrowser = hasChromium() || process.env.CI === 'true';
-if (!needsBrowser)
-  console.log('skipped: e2e/registry.spec.ts needs /usr/bin/chromium (apt-get install -y chromium)');
+const ui = browserSuite('e2e/registry.spec.ts', (url) => seedRegistryRuns(url), 'registry-');
 
 const MODEL = 'churn-classifier';
 
 let server: CliServer;
-let browser: Browser;
 let page: Page;
 let seed: RegistrySeed;
 
-/** A test that screenshots the page when it fails (and, with LOOM_E2E_SCREENSHOTS=1, when it passes). */
-function journey(name: string, body: () => Promise<void>) {
-  it(
-    name,
-    async () => {
-      try {
-        await body();
-        if (keepPages) await screenshot(page, `page-registry-${name}`);
-      } catch (err) {
-        const file = await screenshot(page, `failed-registry-${name}`).catch(() => 'none');
-        const problems = browser.problems.length
-          ? `\nbrowser problems:\n  ${browser.problems.join('\n  ')}`
-          : '';
-        (err as Error).message += `\nscreenshot: ${file}\nurl: ${page.url()}${problems}`;
-        throw err;
-      }
-    },
-    JOURNEY_TIMEOUT_MS,
-  );
-}
+const journey = (name: string, body: () => Promise<void>) => ui.journey(name, body);
 
 const versionRow = (version: string) => page.getByTestId(`version-row-${version}`);
 
-describe.skipIf(!needsBrowser)('registry UI journeys', () => {
-  beforeAll(async () => {
-    const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/build-ui.mjs')], {
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`UI build failed:\n${build.stdout}\n${build.stderr}`);
-    server = await startCliServer();
-    seed = await seedRegistryRuns(server.url);
-    browser = await launchBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(15_000);
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop().catch(() => undefined);
-    await server?.dispose();
-  }, SETUP_TIMEOUT_MS);
+describe.skipIf(!ui.enabled)('registry UI journeys', () => {
+  ui.install();
+  beforeAll(() => {
+    ({ server, page } = ui);
+    seed = ui.seeded;
+  });
 
   journey('register-from-a-run', async () => {
     await page.goto(`${server.url}/`);

@@ -3,64 +3,30 @@
  * note, datasets, artifact previews, filter autocomplete and nested runs. The real `loom server` CLI
  * serves the built UI to Debian's Chromium; a failing journey leaves test-results/<journey>.png.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startCliServer, type CliServer } from '../test/support/cli-server';
-import { hasChromium, launchBrowser, screenshot, type Browser } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CliServer } from '../test/support/cli-server';
+import type { Browser } from './browser';
+import { browserSuite, until } from './suite';
 import { seedRunPage, WIDE_PARAMS, type SeededRunPage } from './seed';
 
-const JOURNEY_TIMEOUT_MS = 60_000;
-const SETUP_TIMEOUT_MS = 180_000;
-const needsBrowser = hasChromium() || process.env.CI === 'true';
-if (!needsBrowser)
-  console.log('skipped: e2e/run-page.spec.ts needs /usr/bin/chromium (apt-get install -y chromium)');
+const ui = browserSuite('e2e/run-page.spec.ts', (url) => seedRunPage(url, 'run-page'));
 
 let server: CliServer;
 let browser: Browser;
 let page: Page;
 let seeded: SeededRunPage;
 
-function journey(name: string, body: () => Promise<void>) {
-  it(
-    name,
-    async () => {
-      try {
-        await body();
-      } catch (err) {
-        const file = await screenshot(page, `failed-${name}`).catch(() => 'none');
-        const problems = browser.problems.length
-          ? `\nbrowser problems:\n  ${browser.problems.join('\n  ')}`
-          : '';
-        (err as Error).message += `\nscreenshot: ${file}\nurl: ${page.url()}${problems}`;
-        throw err;
-      }
-    },
-    JOURNEY_TIMEOUT_MS,
-  );
-}
+const journey = (name: string, body: () => Promise<void>) => ui.journey(name, body);
 
 const runUrl = (query = '') => `${server.url}/runs/${seeded.parentId}${query}`;
 
-describe.skipIf(!needsBrowser)('run page journeys', () => {
-  beforeAll(async () => {
-    const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/build-ui.mjs')], {
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`UI build failed:\n${build.stdout}\n${build.stderr}`);
-    server = await startCliServer();
-    seeded = await seedRunPage(server.url, 'run-page');
-    browser = await launchBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(15_000);
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop().catch(() => undefined);
-    await server?.dispose();
-  }, SETUP_TIMEOUT_MS);
+describe.skipIf(!ui.enabled)('run page journeys', () => {
+  ui.install();
+  beforeAll(() => {
+    ({ server, browser, page } = ui);
+    seeded = ui.seeded;
+  });
 
   journey('overview-and-datasets', async () => {
     await page.goto(runUrl());
@@ -285,16 +251,4 @@ describe.skipIf(!needsBrowser)('run page journeys', () => {
 /** The run names shown in the table, top to bottom (only rendered rows). */
 async function runNames(): Promise<string[]> {
   return page.locator('[data-testid=run-table] [role=row] a.row-title').allTextContents();
-}
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; last seen ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  return value;
 }

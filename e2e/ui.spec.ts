@@ -2,72 +2,31 @@
  * Browser journeys through the web UI: the real `loom server` CLI serving the built UI, driven in
  * Debian's Chromium. Each journey leaves test-results/<journey>.png behind when it fails.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startCliServer, type CliServer } from '../test/support/cli-server';
-import { hasChromium, launchBrowser, screenshot, type Browser } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CliServer } from '../test/support/cli-server';
+import type { Browser } from './browser';
+import { browserSuite, until } from './suite';
 import { logPoint, seedExperiment, seedLongRun, seedManyRuns, type Seeded } from './seed';
 
-// Generous: in `npm test` the browser shares two cores with every other suite.
-const JOURNEY_TIMEOUT_MS = 60_000;
-const SETUP_TIMEOUT_MS = 180_000;
-const keepPages = process.env.LOOM_E2E_SCREENSHOTS === '1';
-const needsBrowser = hasChromium() || process.env.CI === 'true';
-if (!needsBrowser)
-  console.log('skipped: e2e/ui.spec.ts needs /usr/bin/chromium (apt-get install -y chromium)');
+/** More than two pages of the runs table (300 runs a page). */
+const BULK_RUNS = 700;
+const ui = browserSuite('e2e/ui.spec.ts', async (url) => ({
+  experiment: await seedExperiment(url, 'mnist-sweep'),
+  bulkExperimentId: await seedManyRuns(url, 'bulk', BULK_RUNS),
+}));
 
 let server: CliServer;
 let browser: Browser;
 let page: Page;
 let seeded: Seeded;
 let bulkExperimentId: string;
-/** More than two pages of the runs table (300 runs a page). */
-const BULK_RUNS = 700;
 
-/** A test that screenshots the page when it fails (and, with LOOM_E2E_SCREENSHOTS=1, when it passes). */
-function journey(name: string, body: () => Promise<void>) {
-  it(
-    name,
-    async () => {
-      try {
-        await body();
-        if (keepPages) await screenshot(page, `page-${name}`);
-      } catch (err) {
-        const file = await screenshot(page, `failed-${name}`).catch(() => 'none');
-        const problems = browser.problems.length
-          ? `\nbrowser problems:\n  ${browser.problems.join('\n  ')}`
-          : '';
-        (err as Error).message += `\nscreenshot: ${file}\nurl: ${page.url()}${problems}`;
-        throw err;
-      }
-    },
-    JOURNEY_TIMEOUT_MS,
-  );
-}
+const journey = (name: string, body: () => Promise<void>) => ui.journey(name, body);
 
 /** The run names shown in the table, top to bottom (only rendered rows: the table is virtualized). */
 async function visibleRunNames(): Promise<string[]> {
   return page.locator('[data-testid=run-table] [role=row] a.row-title').allTextContents();
-}
-
-/** Polls `check` until it holds (the page updates asynchronously); fails with its last value. */
-async function until<T>(
-  read: () => Promise<T>,
-  ok: (value: T) => boolean,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; last seen ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
 }
 
 /** Waits until the table's count line reads `text` (e.g. "12"). */
@@ -90,25 +49,13 @@ const runWithScore = (score: number) =>
 const firstByScore = () => runWithScore(BULK_RUNS - 1);
 const lastByScore = () => runWithScore(0);
 
-describe.skipIf(!needsBrowser)('web UI journeys', () => {
-  beforeAll(async () => {
-    const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/build-ui.mjs')], {
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`UI build failed:\n${build.stdout}\n${build.stderr}`);
-    server = await startCliServer();
-    seeded = await seedExperiment(server.url, 'mnist-sweep');
-    bulkExperimentId = await seedManyRuns(server.url, 'bulk', BULK_RUNS);
-    browser = await launchBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(15_000);
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop().catch(() => undefined);
-    await server?.dispose();
-  }, SETUP_TIMEOUT_MS);
+describe.skipIf(!ui.enabled)('web UI journeys', () => {
+  ui.install();
+  beforeAll(() => {
+    ({ server, browser, page } = ui);
+    seeded = ui.seeded.experiment;
+    bulkExperimentId = ui.seeded.bulkExperimentId;
+  });
 
   journey('experiments-list', async () => {
     await page.goto(`${server.url}/`);

@@ -1,5 +1,4 @@
 /** `loom db migrate` as a user runs it: the real CLI process copying a store between databases. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,31 +11,10 @@ import {
   readStore,
   type TestDatabase,
 } from '@loom/core/testing';
-import { CLI_BIN } from '../support/cli-server';
+import { runCli } from '../support/cli-server';
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function loom(args: string[], cwd: string, timeoutMs = 120_000): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`loom ${args.join(' ')} did not exit within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** `loom <args>` run to its end in `cwd`. */
+const loom = (args: string[], cwd: string) => runCli(args, { cwd, timeoutMs: 120_000 });
 
 /** The verification table's rows: table → [source rows, target rows, ok]. */
 function verification(stdout: string): Map<string, string[]> {

@@ -1,5 +1,4 @@
 /** The `loom` command line as a user meets it: clear one-line failures, clean shutdown, db upgrade. */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,31 +6,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../packages/core/src/store/sql/migrations';
-import { CLI_BIN, freePort, startCliServer, type CliServer } from '../support/cli-server';
+import { freePort, runCli as runLoom, startCliServer, type CliServer } from '../support/cli-server';
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], cwd: string, timeoutMs = 60_000): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`loom ${args.join(' ')} did not exit within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** `loom <args>` run to its end in `cwd`. */
+const runCli = (args: string[], cwd: string, timeoutMs?: number) =>
+  runLoom(args, { cwd, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
 
 /** The meaningful stderr lines (Node's own warnings aside). */
 function errorLines(stderr: string): string[] {
