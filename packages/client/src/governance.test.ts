@@ -121,7 +121,14 @@ describe('transition requests', () => {
     });
     expect(rejected).toMatchObject({ activity_type: 'REJECTED_REQUEST', to_stage: 'Staging' });
     expect(
-      await codeOf(bob.approveTransitionRequest({ name: MODEL, version, stage: 'Staging', archiveExistingVersions: false })),
+      await codeOf(
+        bob.approveTransitionRequest({
+          name: MODEL,
+          version,
+          stage: 'Staging',
+          archiveExistingVersions: false,
+        }),
+      ),
     ).toBe('RESOURCE_DOES_NOT_EXIST');
 
     await alice.createTransitionRequest({ name: MODEL, version, stage: 'Production' });
@@ -136,7 +143,12 @@ describe('transition requests', () => {
     expect((await alice.getModelVersion(MODEL, version)).current_stage).toBe('None');
 
     await alice.createTransitionRequest({ name: MODEL, version, stage: 'Staging' });
-    await bob.approveTransitionRequest({ name: MODEL, version, stage: 'Staging', archiveExistingVersions: true });
+    await bob.approveTransitionRequest({
+      name: MODEL,
+      version,
+      stage: 'Staging',
+      archiveExistingVersions: true,
+    });
     expect((await alice.getModelVersion(MODEL, version)).current_stage).toBe('Staging');
   });
 });

@@ -132,7 +132,11 @@ export async function updateComment(
   comment: string,
   options?: CallOptions,
 ): Promise<CommentJson> {
-  const res = await http.patch<{ comment: CommentJson }>(`${MLFLOW}/comments/update`, { id, comment }, options);
+  const res = await http.patch<{ comment: CommentJson }>(
+    `${MLFLOW}/comments/update`,
+    { id, comment },
+    options,
+  );
   return res.comment;
 }
 

@@ -154,7 +154,11 @@ export class Http {
     try {
       res = await this.fetchFn(url, {
         ...init,
-        headers: { accept: 'application/json', ...this.headers(), ...(init.headers as Record<string, string>) },
+        headers: {
+          accept: 'application/json',
+          ...this.headers(),
+          ...(init.headers as Record<string, string>),
+        },
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (err) {
