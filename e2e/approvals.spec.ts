@@ -63,6 +63,8 @@ async function actAs(page: Page, user: string): Promise<void> {
   await page.getByLabel('Act as user').fill(user);
   await page.getByRole('button', { name: 'Act as', exact: true }).click();
   await page.getByTestId('acting-as').getByText(user, { exact: true }).waitFor();
+  // The control says plainly that a typed name is not a sign-in.
+  expect(await page.getByTestId('acting-as').getAttribute('title')).toContain('not authentication');
 }
 
 const versionUrl = (version: string) => `${server.url}/models/${MODEL}/versions/${version}`;
@@ -218,6 +220,19 @@ describe.skipIf(!needsBrowser)('approval journeys', () => {
 
     await alice.page.reload();
     await history(alice.page).getByText('alice requested a move to Production (rejected)').waitFor();
+  });
+
+  journey('alice-cancels-her-request', async () => {
+    const page = alice.page;
+    await page.goto(versionUrl('2'));
+    await page.getByLabel('Request target').selectOption('Staging');
+    await page.getByRole('button', { name: 'Request transition' }).click();
+    const request = openRequest(page, 'Staging');
+    await request.getByLabel('Comment on the request to Staging').fill('Wrong version, sorry.');
+    await request.getByRole('button', { name: 'Cancel request' }).click();
+    await page.getByTestId('no-open-requests').waitFor();
+    await history(page).getByText('alice cancelled the request to move to Staging').waitFor();
+    await history(page).getByText('alice requested a move to Staging (cancelled)').waitFor();
   });
 
   journey('comments-follow-their-author', async () => {
