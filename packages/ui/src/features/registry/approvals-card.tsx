@@ -10,7 +10,7 @@ import { Markdown } from '../../components/markdown';
 import { ErrorBox, Loading } from '../../components/states';
 import { useActingUser } from '../../lib/acting-user';
 import { formatTime } from '../../lib/format';
-import { navigate, useLocation, withParams } from '../../lib/router';
+import { navigate, paths, useLocation, withParams } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
 import {
   activityActions,
@@ -40,7 +40,7 @@ export function ApprovalsCard({
 }) {
   // available_actions are computed for the caller: load again when the acting user changes.
   const user = useActingUser();
-  const { query, pathname } = useLocation();
+  const { query } = useLocation();
   const filter = parseHistoryFilter(query.get('history'));
   const activities = useAsync(
     (signal) => loom.listModelVersionActivities(name, version, { signal }),
@@ -104,14 +104,10 @@ export function ApprovalsCard({
             className="input input-sm"
             aria-label="Show in history"
             value={filter}
-            onChange={(e) =>
-              navigate(
-                `${pathname}?${withParams(query, { history: e.target.value === 'all' ? '' : e.target.value }).toString()}`,
-                {
-                  replace: true,
-                },
-              )
-            }
+            onChange={(e) => {
+              const history = e.target.value === 'all' ? '' : e.target.value;
+              navigate(paths.modelVersion(name, version, withParams(query, { history })), { replace: true });
+            }}
           >
             {HISTORY_FILTERS.map((f) => (
               <option key={f} value={f}>
