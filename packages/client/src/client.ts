@@ -8,6 +8,7 @@
  */
 import * as artifacts from './artifacts';
 import * as experiments from './experiments';
+import * as governance from './governance';
 import { Http, type CallOptions, type ClientOptions } from './http';
 import * as metrics from './metrics';
 import * as modelVersions from './model-versions';
@@ -23,7 +24,8 @@ type Endpoints = typeof experiments &
   Omit<typeof artifacts, 'proxyPathOf'> &
   typeof registeredModels &
   typeof modelVersions &
-  typeof registryAudit;
+  typeof registryAudit &
+  typeof governance;
 
 export type LoomClient = { readonly http: Http } & { readonly [K in keyof Endpoints]: Bound<Endpoints[K]> };
 
@@ -84,6 +86,17 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     modelVersionArtifactUrl: bind(modelVersions.modelVersionArtifactUrl),
     getModelVersionArtifact: bind(modelVersions.getModelVersionArtifact),
     getRegistryAuditLog: bind(registryAudit.getRegistryAuditLog),
+    createTransitionRequest: bind(governance.createTransitionRequest),
+    listTransitionRequests: bind(governance.listTransitionRequests),
+    approveTransitionRequest: bind(governance.approveTransitionRequest),
+    rejectTransitionRequest: bind(governance.rejectTransitionRequest),
+    deleteTransitionRequest: bind(governance.deleteTransitionRequest),
+    createComment: bind(governance.createComment),
+    updateComment: bind(governance.updateComment),
+    deleteComment: bind(governance.deleteComment),
+    listModelVersionActivities: bind(governance.listModelVersionActivities),
+    getRegisteredModelProtections: bind(governance.getRegisteredModelProtections),
+    setRegisteredModelProtections: bind(governance.setRegisteredModelProtections),
   };
 }
 

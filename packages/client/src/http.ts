@@ -12,8 +12,11 @@ export interface ClientOptions {
   baseUrl?: string;
   /** Default: the global `fetch`. */
   fetch?: FetchLike;
-  /** Sent with every request (auth, tracing). */
-  headers?: Record<string, string>;
+  /**
+   * Sent with every request (auth, tracing). A function is asked again for each request, so a value
+   * that changes while the client lives (the web UI's "acting as" user) needs no new client.
+   */
+  headers?: Record<string, string> | (() => Record<string, string>);
 }
 
 /** Per-call options. */
@@ -66,13 +69,14 @@ export function toQueryString(query: Record<string, QueryValue>): string {
 export class Http {
   readonly baseUrl: string;
   private readonly fetchFn: FetchLike;
-  private readonly headers: Record<string, string>;
+  private readonly headers: () => Record<string, string>;
 
   constructor(options: ClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
     // Bound: a bare `fetch` reference called as a method throws "Illegal invocation" in browsers.
     this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.headers = options.headers ?? {};
+    const headers = options.headers ?? {};
+    this.headers = typeof headers === 'function' ? headers : () => headers;
   }
 
   /** The absolute (or same-origin) URL of `path`. */
@@ -150,7 +154,11 @@ export class Http {
     try {
       res = await this.fetchFn(url, {
         ...init,
-        headers: { accept: 'application/json', ...this.headers, ...(init.headers as Record<string, string>) },
+        headers: {
+          accept: 'application/json',
+          ...this.headers(),
+          ...(init.headers as Record<string, string>),
+        },
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (err) {

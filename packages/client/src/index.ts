@@ -1,4 +1,5 @@
 export { createClient, type LoomClient } from './client';
+export { basicAuthHeaders } from './basic-auth';
 export {
   Http,
   errorFromResponse,
@@ -29,3 +30,12 @@ export type {
   TransitionModelVersionStageArgs,
 } from './model-versions';
 export type { GetRegistryAuditLogArgs, RegistryAuditLogPage } from './registry-audit';
+export type {
+  TransitionTarget,
+  TransitionRequestRef,
+  CreateTransitionRequestArgs,
+  ApproveTransitionRequestArgs,
+  RejectTransitionRequestArgs,
+  DeleteTransitionRequestArgs,
+  SetRegisteredModelProtectionsArgs,
+} from './governance';

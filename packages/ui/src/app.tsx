@@ -1,4 +1,5 @@
 /** The app shell: top bar and the page the URL names. */
+import { ActingAs } from './components/acting-as';
 import { Link } from './components/link';
 import { Empty } from './components/states';
 import { ComparePage } from './features/compare/compare-page';
@@ -67,6 +68,7 @@ export function App() {
           Registry audit
         </Link>
         <span className="topbar-spacer" />
+        <ActingAs />
         <a
           className="topnav"
           href="https://mlflow.org/docs/latest/rest-api.html"

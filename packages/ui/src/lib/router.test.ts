@@ -29,6 +29,11 @@ describe('matchRoute', () => {
       name: 'm',
     });
     expect(matchRoute('/models/m/versions')).toEqual({ page: 'not-found' });
+    // The version page keeps its history filter in the query; none means no `?`.
+    expect(paths.modelVersion('m', '3', new URLSearchParams('history=requests'))).toBe(
+      '/models/m/versions/3?history=requests',
+    );
+    expect(paths.modelVersion('m', '3', new URLSearchParams())).toBe('/models/m/versions/3');
   });
 
   it('maps the registry audit log', () => {

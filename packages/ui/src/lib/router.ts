@@ -65,8 +65,8 @@ export const paths = {
   models: (query?: URLSearchParams): string => withQuery('/models', query),
   model: (name: string, query?: URLSearchParams): string =>
     withQuery(`/models/${encodeURIComponent(name)}`, query),
-  modelVersion: (name: string, version: string): string =>
-    `/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`,
+  modelVersion: (name: string, version: string, query?: URLSearchParams): string =>
+    withQuery(`/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`, query),
   compareVersions: (name: string, query?: URLSearchParams): string =>
     withQuery(`/models/${encodeURIComponent(name)}/compare`, query),
   registryAudit: (query?: URLSearchParams): string => withQuery('/registry/audit-log', query),

@@ -17,6 +17,7 @@ import { StageControl } from './stage-control';
 import { TagEditor } from './tag-editor';
 import { useAction } from './use-action';
 import { usePollWhile } from './use-poll-while';
+import { ProtectionsCard } from './protections-card';
 import { parseVersionList } from './version-diff';
 
 const VERSIONS_SHOWN = 500;
@@ -130,6 +131,7 @@ export function ModelPage({ name }: { name: string }) {
           onSet={(alias, version) => action.run(() => loom.setRegisteredModelAlias(name, alias, version))}
         />
       </Card>
+      <ProtectionsCard name={name} />
       <Card title="Versions" count={versions.length}>
         {versions.length === 0 ? (
           <Empty title="No versions yet">

@@ -9,6 +9,7 @@ import { formatTime } from '../../lib/format';
 import { paths } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
 import './registry.css';
+import { ApprovalsCard } from './approvals-card';
 import { AliasChips, VersionStatusBadge } from './badges';
 import { DescriptionEditor } from './description-editor';
 import { loadModelFiles } from './model-files';
@@ -141,8 +142,7 @@ export function VersionPage({ name, version }: { name: string; version: string }
       </Card>
       {/* Files are copied during registration: read them once the version is READY. */}
       {v.status === 'READY' && <ModelFilesCards name={name} version={version} />}
-      {/* The approval workflow (transition requests with approve/reject, comments, stage and alias
-          history) belongs here, below the model files, once its endpoints exist. */}
+      <ApprovalsCard name={name} version={version} currentStage={v.current_stage} onMoved={data.reload} />
     </div>
   );
 }
