@@ -2,7 +2,7 @@
  * One run: overview, description, a chart of any of its metrics, latest metrics, params, tags,
  * datasets and artifacts.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState } from 'react';
 import type { KeyValue, RunJson } from '@loom/protocol';
 import { metricValue } from '@loom/client';
 import { errorText, loom } from '../../api';
