@@ -109,8 +109,9 @@ async function killAndResume(target: CliServer, offlineDir: string): Promise<voi
   }
   await exited;
   expect(killedAt[0]?.sentItems).toBeGreaterThan(0);
-  // Interrupted for real: some run was not finished when the process died.
+  // Interrupted for real: some run was not finished when the process died, and its lock is left behind.
   expect(killedAt.some((s) => !s?.ended)).toBe(true);
+  expect(existsSync(join(offlineDir, localIds[0]!, 'sync.lock'))).toBe(true);
 
   const resumed = await runCli(['sync', offlineDir, '--tracking-uri', target.url], { timeoutMs: 120_000 });
   expect(resumed.code, resumed.stderr).toBe(0);

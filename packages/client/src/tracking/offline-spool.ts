@@ -85,6 +85,49 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
     await handle.close();
   }
   await fs.rename(tmp, file);
+  // The rename itself must survive a crash too.
+  const { dirname } = await pathMod();
+  const dir = await fs.open(dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+export const LOCK_FILE = 'sync.lock';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Takes a run folder's sync lock (a file holding our pid), so two `loom sync` processes never send
+ * one run at once. A lock left by a process that is gone (a killed sync) is taken over. Returns the
+ * release function, or the pid of the live process holding it.
+ */
+export async function lockRunFolder(dir: string): Promise<(() => Promise<void>) | { heldBy: number }> {
+  const fs = await fsp();
+  const { join } = await pathMod();
+  const file = join(dir, LOCK_FILE);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await fs.open(file, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => fs.rm(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+      const holder = Number(await fs.readFile(file, 'utf8').catch(() => ''));
+      if (Number.isInteger(holder) && holder > 0 && alive(holder)) return { heldBy: holder };
+      await fs.rm(file, { force: true });
+    }
+  }
 }
 
 /** An artifact path kept inside the run's artifacts folder. */

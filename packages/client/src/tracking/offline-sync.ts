@@ -13,7 +13,10 @@ import { experimentIdNamed } from './experiment-by-name';
 import { isRetryable, LogQueue, withRetries } from './log-queue';
 import {
   listSpooledRuns,
+  LOCK_FILE,
+  lockRunFolder,
   OFFLINE_ID_TAG,
+  readSpooledRun,
   spooledArtifactFile,
   SYNC_FILE,
   writeJsonAtomic,
@@ -90,11 +93,31 @@ export async function syncOfflineRuns(
     if (id) serverIds.set(run.manifest.localId, id);
   }
   const results: SyncRunResult[] = [];
-  for (const run of parentsFirst(runs)) {
-    const syncer = new RunSyncer(run, client, retry, options, serverIds);
-    const result = await syncer.sync();
-    if (result.serverRunId) serverIds.set(run.manifest.localId, result.serverRunId);
-    results.push(result);
+  for (const listed of parentsFirst(runs)) {
+    const lock = await lockRunFolder(listed.dir);
+    if ('heldBy' in lock) {
+      results.push({
+        localId: listed.manifest.localId,
+        label: labelOf(listed),
+        serverRunId: serverIds.get(listed.manifest.localId),
+        outcome: 'failed',
+        sentItems: 0,
+        rejectedItems: 0,
+        error:
+          `another loom sync (pid ${lock.heldBy}) is sending it; if none is running, delete ` +
+          `${listed.dir}/${LOCK_FILE}`,
+      });
+      continue;
+    }
+    try {
+      // Read again under the lock: another sync may have moved on since the listing.
+      const run = (await readSpooledRun(listed.dir)) ?? listed;
+      const result = await new RunSyncer(run, client, retry, options, serverIds).sync();
+      if (result.serverRunId) serverIds.set(run.manifest.localId, result.serverRunId);
+      results.push(result);
+    } finally {
+      await lock();
+    }
   }
   return results;
 }

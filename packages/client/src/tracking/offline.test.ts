@@ -3,8 +3,10 @@
  * LOOM_OFFLINE, when the server is unreachable at startRun, and when it goes away mid-run; then
  * synced, exactly once however often the sync runs.
  */
+import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -18,7 +20,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { defaultServerConfig } from '@loom/core';
 import { startServer, type RunningServer } from '@loom/server';
 import { createClient, type LoomClient } from '../index';
-import { listSpooledRuns, OFFLINE_ID_TAG, readSpooledRun, SYNC_FILE } from './offline-spool';
+import { listSpooledRuns, LOCK_FILE, OFFLINE_ID_TAG, readSpooledRun, SYNC_FILE } from './offline-spool';
 import { syncOfflineRuns } from './offline-sync';
 import { Tracking, type TrackingOptions } from './tracking';
 
@@ -197,6 +199,23 @@ describe('offline mode', () => {
       rejected: { batch: { params: unknown[] } }[];
     };
     expect(state.rejected[0]!.batch.params).toEqual([{ key: 'lr', value: '2' }]);
+  });
+
+  it('leaves a run alone while another sync holds its lock, and takes over the lock of a dead one', async () => {
+    const offlineDir = spoolDir();
+    const run = await session({ offline: { always: true, dir: offlineDir } }).startRun();
+    run.logMetric('m', 1);
+    await run.end();
+    const lock = join(run.offlineDir!, LOCK_FILE);
+    writeFileSync(lock, String(process.pid)); // a live process
+    const [held] = await syncOfflineRuns(offlineDir, client);
+    expect(held).toMatchObject({ outcome: 'failed', sentItems: 0 });
+    expect(held!.error).toMatch(new RegExp(`another loom sync \\(pid ${process.pid}\\)`));
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(lock, String(dead));
+    const [taken] = await syncOfflineRuns(offlineDir, client);
+    expect(taken).toMatchObject({ outcome: 'synced', sentItems: 1 });
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('spools the run when the server is unreachable at startRun, with a one-line warning', async () => {
