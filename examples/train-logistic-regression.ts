@@ -36,7 +36,7 @@ const features = xs.map((x) => x.map((v, j) => (v - mean[j]!) / std[j]!));
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 const tracking = new Tracking({ env: { experimentName: process.env.MLFLOW_EXPERIMENT_NAME ?? 'examples' } });
-const runId = await tracking.withRun({ runName: `logreg-lr${lr}` }, async (run) => {
+const { runId, offlineDir } = await tracking.withRun({ runName: `logreg-lr${lr}` }, async (run) => {
   run.logParams({ lr, epochs, l2, model: 'logistic-regression', features: 2 });
   await run.logInput(
     {
@@ -70,6 +70,10 @@ const runId = await tracking.withRun({ runName: `logreg-lr${lr}` }, async (run) 
     run.logMetrics({ loss: loss / n, accuracy: correct / n }, { step: epoch });
   }
   await run.logDict({ weights: w, bias: b, mean, std }, 'model/weights.json');
-  return run.runId;
+  return { runId: run.runId, offlineDir: run.offlineDir };
 });
-console.log(`run ${runId} finished; see it at ${tracking.client.http.baseUrl}/runs/${runId}`);
+console.log(
+  offlineDir
+    ? `run ${runId} finished offline in ${offlineDir}; upload it with \`loom sync\``
+    : `run ${runId} finished; see it at ${tracking.client.http.baseUrl}/runs/${runId}`,
+);

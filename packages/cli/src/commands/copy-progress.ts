@@ -17,12 +17,16 @@ export interface ProgressOutput {
 /** `1234567` → `1,234,567`. */
 export const count = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-function rate(rows: number, ms: number): string {
-  return `${count(ms > 0 ? (rows * 1000) / ms : 0)} rows/s`;
-}
-
-/** A progress callback for `copyStore` writing to `out`; `now` is injectable for tests. */
-export function progressReporter(out: ProgressOutput, now: () => number = Date.now) {
+/**
+ * A progress callback for `copyStore` (or anything counting items per named part, e.g. `loom sync`
+ * per run with `unit: 'points'`) writing to `out`; `now` is injectable for tests.
+ */
+export function progressReporter(
+  out: ProgressOutput,
+  now: () => number = Date.now,
+  { unit = 'rows' }: { unit?: string } = {},
+) {
+  const rate = (rows: number, ms: number) => `${count(ms > 0 ? (rows * 1000) / ms : 0)} ${unit}/s`;
   const tty = Boolean(out.isTTY);
   let table: string | undefined;
   let started = 0;
@@ -52,13 +56,13 @@ export function progressReporter(out: ProgressOutput, now: () => number = Date.n
     }
     if (p.finished) {
       out.write(
-        `loom: ${p.table}: ${count(p.done)} rows in ${(elapsed / 1000).toFixed(1)} s (${rate(p.done, elapsed)})\n`,
+        `loom: ${p.table}: ${count(p.done)} ${unit} in ${(elapsed / 1000).toFixed(1)} s (${rate(p.done, elapsed)})\n`,
       );
     } else if (now() - shown >= LOG_EVERY_MS) {
       shown = now();
       const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
       out.write(
-        `loom: ${p.table}: ${count(p.done)}/${count(p.total)} rows (${pct}%), ${rate(p.done, elapsed)}\n`,
+        `loom: ${p.table}: ${count(p.done)}/${count(p.total)} ${unit} (${pct}%), ${rate(p.done, elapsed)}\n`,
       );
     }
   };

@@ -1,12 +1,14 @@
 /**
- * A run being logged to: metrics, params and tags go through its LogQueue; artifacts are uploaded at
- * once through the server's artifact proxy. Obtained from `Tracking.startRun`.
+ * A run being logged to: metrics, params and tags go through its LogQueue; artifacts are written at
+ * once. Both go to the run's sink: the server (artifacts through its proxy), or the offline spool.
+ * Obtained from `Tracking.startRun`.
  */
 import type { DatasetJson, KeyValue, RunInfoJson, RunStatus } from '@loom/protocol';
-import type { LoomClient } from '../client';
 import { wireDouble } from '../metrics';
-import { LogQueue, withRetries, type LogQueueOptions } from './log-queue';
+import { LogQueue, type LogQueueOptions } from './log-queue';
 import { localFiles, readLocalFile } from './files';
+import type { RunSink } from './run-sink';
+import { SystemMetricsSampler, type SystemMetricsOptions } from './system-metrics';
 import { toYaml } from './yaml';
 
 export interface MetricOptions {
@@ -34,17 +36,49 @@ const joinPath = (...parts: (string | undefined)[]) =>
     .map((p) => p.replace(/^\/+|\/+$/g, ''))
     .join('/');
 
+export interface ActiveRunOptions {
+  queue?: LogQueueOptions | undefined;
+  /** Called when the run starts ending (the session drops it from its stack). */
+  onEnd?: ((run: ActiveRun) => void) | undefined;
+  /** The spool folder of a run logged offline from its start. */
+  offlineDir?: string | undefined;
+  /** Whether the sink has switched to the spool (a run that went offline mid-way). */
+  switchedOffline?: (() => boolean) | undefined;
+  /** Sample system metrics (`system/...`) while the run is active. */
+  systemMetrics?: SystemMetricsOptions | undefined;
+}
+
 export class ActiveRun {
   private readonly queue: LogQueue;
+  private readonly sampler: SystemMetricsSampler | undefined;
+  private readonly samplerStarted: Promise<void> | undefined;
   private ended = false;
 
   constructor(
-    private readonly client: LoomClient,
+    private readonly sink: RunSink,
     readonly info: RunInfoJson,
-    queueOptions: LogQueueOptions = {},
-    private readonly onEnd: (run: ActiveRun) => void = () => undefined,
+    private readonly options: ActiveRunOptions = {},
   ) {
-    this.queue = new LogQueue((batch) => client.logBatch(info.run_id, batch), queueOptions);
+    this.queue = new LogQueue((batch) => sink.logBatch(batch), options.queue);
+    if (options.systemMetrics) {
+      this.sampler = new SystemMetricsSampler(
+        (metrics, step) => this.logMetrics(metrics, { step }),
+        options.systemMetrics,
+      );
+      this.samplerStarted = this.sampler.start().catch((err: unknown) => {
+        console.warn(`loom: system metrics are off for run ${info.run_id}: ${(err as Error).message}`);
+      });
+    }
+  }
+
+  /** The local spool folder when the run is logged offline (its id is then a local one until `loom sync`). */
+  get offlineDir(): string | undefined {
+    return this.options.offlineDir;
+  }
+
+  /** Whether the run's data is going to the offline spool (from its start, or since the server went away). */
+  get offline(): boolean {
+    return this.options.offlineDir !== undefined || (this.options.switchedOffline?.() ?? false);
   }
 
   get runId(): string {
@@ -58,7 +92,12 @@ export class ActiveRun {
   /** Items logged so far, acknowledged by the server, still queued; requests retried. */
   get progress(): { queued: number; acknowledged: number; pending: number; retries: number } {
     const q = this.queue;
-    return { queued: q.queued, acknowledged: q.acknowledged, pending: q.pending, retries: q.retries };
+    return {
+      queued: q.queued,
+      acknowledged: q.acknowledged,
+      pending: q.pending,
+      retries: q.retries + (this.sink.retries ?? 0),
+    };
   }
 
   logParam(key: string, value: Scalar): void {
@@ -105,24 +144,19 @@ export class ActiveRun {
 
   /** Stores `text` as the artifact file `artifactFile` (e.g. `notes/summary.txt`). */
   async logText(text: string, artifactFile: string): Promise<void> {
-    await this.client.uploadArtifact(this.info.artifact_uri, artifactFile, text, 'text/plain; charset=utf-8');
+    await this.sink.uploadArtifact(artifactFile, text, 'text/plain; charset=utf-8');
   }
 
   /** Stores a dictionary as JSON, or as YAML when `artifactFile` ends in .yaml/.yml. */
   async logDict(dict: unknown, artifactFile: string): Promise<void> {
     const yaml = /\.ya?ml$/i.test(artifactFile);
     const text = yaml ? toYaml(dict) : `${JSON.stringify(dict, null, 2)}\n`;
-    await this.client.uploadArtifact(
-      this.info.artifact_uri,
-      artifactFile,
-      text,
-      yaml ? 'application/x-yaml' : 'application/json',
-    );
+    await this.sink.uploadArtifact(artifactFile, text, yaml ? 'application/x-yaml' : 'application/json');
   }
 
   /** Stores image bytes (PNG) as `artifactFile`. */
   async logImage(png: Uint8Array, artifactFile: string): Promise<void> {
-    await this.client.uploadArtifact(this.info.artifact_uri, artifactFile, png, 'image/png');
+    await this.sink.uploadArtifact(artifactFile, png, 'image/png');
   }
 
   /** Uploads a local file (Node) into the run's artifacts, under `artifactPath` when given. */
@@ -140,7 +174,7 @@ export class ActiveRun {
   }
 
   private async upload(absolute: string, target: string): Promise<void> {
-    await this.client.uploadArtifact(this.info.artifact_uri, target, await readLocalFile(absolute));
+    await this.sink.uploadArtifact(target, await readLocalFile(absolute));
   }
 
   /** Records a dataset the run used, with MLflow's `mlflow.data.context` tag (e.g. `training`). */
@@ -154,7 +188,7 @@ export class ActiveRun {
       ...(dataset.profile !== undefined ? { profile: dataset.profile } : {}),
     };
     const inputTags = context ? [{ key: 'mlflow.data.context', value: context }, ...tags] : [...tags];
-    await this.client.logInputs(this.info.run_id, [{ dataset: wire, tags: inputTags }]);
+    await this.sink.logInputs([{ dataset: wire, tags: inputTags }]);
   }
 
   /** Sends everything queued; throws the server's error for items it refused. */
@@ -169,15 +203,16 @@ export class ActiveRun {
   async end(status: RunStatus = 'FINISHED'): Promise<void> {
     if (this.ended) return;
     this.ended = true;
-    this.onEnd(this);
+    this.options.onEnd?.(this);
+    await this.samplerStarted;
+    await this.sampler?.stop();
     let refused: unknown;
     try {
       await this.queue.flush();
     } catch (err) {
       refused = err;
     }
-    const endTime = Date.now();
-    await withRetries(() => this.client.updateRun(this.info.run_id, { status, endTime }), this.queue.options);
+    await this.sink.end(status, Date.now());
     if (refused !== undefined) throw refused;
   }
 }

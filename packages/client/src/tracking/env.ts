@@ -2,6 +2,7 @@
  * MLflow's client environment variables, read once: where the server is, which experiment and run
  * to use, and how to authenticate. In a browser there is no environment; everything is explicit.
  */
+import { invalidParameter } from '@loom/protocol';
 import type { ClientOptions } from '../http';
 
 export interface TrackingEnv {
@@ -14,6 +15,14 @@ export interface TrackingEnv {
   username?: string | undefined;
   password?: string | undefined;
   token?: string | undefined;
+  /** LOOM_OFFLINE=1: spool every run locally (upload later with `loom sync`). */
+  offline?: boolean | undefined;
+  /** LOOM_OFFLINE_DIR: the spool folder; `~/.loom/offline` when unset. */
+  offlineDir?: string | undefined;
+  /** MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING=true: sample system metrics in every run. */
+  systemMetrics?: boolean | undefined;
+  /** MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL (seconds, as MLflow), in ms. */
+  systemMetricsIntervalMs?: number | undefined;
 }
 
 export const DEFAULT_TRACKING_URI = 'http://127.0.0.1:5000';
@@ -25,6 +34,15 @@ export function processEnv(): Record<string, string | undefined> {
 }
 
 const nonEmpty = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
+const flag = (v: string | undefined) => (v === undefined ? undefined : /^(1|true|yes|on)$/i.test(v.trim()));
+
+function seconds(name: string, v: string | undefined): number | undefined {
+  if (nonEmpty(v) === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0)
+    throw invalidParameter(`${name} must be a positive number of seconds, not '${v}'`);
+  return n * 1000;
+}
 
 /** The tracking settings from MLflow's variables. */
 export function readTrackingEnv(env: Record<string, string | undefined> = processEnv()): TrackingEnv {
@@ -36,6 +54,13 @@ export function readTrackingEnv(env: Record<string, string | undefined> = proces
     username: nonEmpty(env.MLFLOW_TRACKING_USERNAME),
     password: nonEmpty(env.MLFLOW_TRACKING_PASSWORD),
     token: nonEmpty(env.MLFLOW_TRACKING_TOKEN),
+    offline: flag(env.LOOM_OFFLINE),
+    offlineDir: nonEmpty(env.LOOM_OFFLINE_DIR),
+    systemMetrics: flag(env.MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING),
+    systemMetricsIntervalMs: seconds(
+      'MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL',
+      env.MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL,
+    ),
   };
 }
 

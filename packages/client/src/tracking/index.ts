@@ -11,7 +11,23 @@ import type { ActiveRun } from './active-run';
 import { Tracking, type StartRunArgs } from './tracking';
 
 export { ActiveRun, type DatasetArgs, type MetricOptions } from './active-run';
-export { Tracking, type StartRunArgs, type TrackingOptions } from './tracking';
+export { Tracking, type OfflineOptions, type StartRunArgs, type TrackingOptions } from './tracking';
+export {
+  defaultOfflineDir,
+  listSpooledRuns,
+  OFFLINE_ID_TAG,
+  type SpooledRun,
+  type SpoolManifest,
+  type SyncState,
+} from './offline-spool';
+export {
+  syncOfflineRuns,
+  type SyncOptions,
+  type SyncOutcome,
+  type SyncProgress,
+  type SyncRunResult,
+} from './offline-sync';
+export { SystemMetricsSampler, gpuMetrics, type SystemMetricsOptions } from './system-metrics';
 export { readTrackingEnv, clientOptionsFor, DEFAULT_TRACKING_URI, type TrackingEnv } from './env';
 export { LogQueue, isRetryable, type LogQueueOptions, type RejectedItems } from './log-queue';
 export { toYaml } from './yaml';
