@@ -43,9 +43,9 @@ export function isRetryable(err: unknown): boolean {
 const size = (b: Batch) => b.metrics.length + b.params.length + b.tags.length;
 
 export class LogQueue {
-  private metrics: MetricJson[] = [];
-  private params: KeyValue[] = [];
-  private tags: KeyValue[] = [];
+  private readonly metrics = new Fifo<MetricJson>();
+  private readonly params = new Fifo<KeyValue>();
+  private readonly tags = new Fifo<KeyValue>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sending: Promise<void> | undefined;
   /** Everything the server refused; the first is thrown by `flush()`. */
@@ -130,10 +130,10 @@ export class LogQueue {
 
   /** The next batch within MLflow's limits: params and tags first, then metrics. */
   private takeBatch(): Batch {
-    const params = this.params.splice(0, LOG_BATCH_LIMITS.params);
-    const tags = this.tags.splice(0, LOG_BATCH_LIMITS.tags);
+    const params = this.params.take(LOG_BATCH_LIMITS.params);
+    const tags = this.tags.take(LOG_BATCH_LIMITS.tags);
     const room = Math.min(LOG_BATCH_LIMITS.metrics, LOG_BATCH_LIMITS.total - params.length - tags.length);
-    return { metrics: this.metrics.splice(0, room), params, tags };
+    return { metrics: this.metrics.take(room), params, tags };
   }
 
   /** Sends a batch; when the server refuses it, halves it until the refused items are alone. */
@@ -203,4 +203,32 @@ function split(b: Batch): [Batch, Batch] {
 function unref<T>(timer: T): T {
   (timer as { unref?: () => void }).unref?.();
   return timer;
+}
+
+/**
+ * A first-in first-out list whose `take` costs the items taken, not the items left: a script may queue
+ * a million points faster than they are sent, and `Array.splice(0, n)` would move them all each time.
+ */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  take(n: number): T[] {
+    const out = this.items.slice(this.head, this.head + n);
+    this.head += out.length;
+    // Drop the taken prefix once it is most of the array, so memory follows what is still queued.
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return out;
+  }
 }

@@ -13,6 +13,7 @@ import { LoomError, type KeyValue, type RunInfoJson, type RunStatus } from '@loo
 import { createClient, type LoomClient } from '../client';
 import { ActiveRun } from './active-run';
 import { clientOptionsFor, readTrackingEnv, type TrackingEnv } from './env';
+import { isNode, keepAliveFetch } from './node-fetch';
 import { experimentIdNamed } from './experiment-by-name';
 import { processIdentity } from './files';
 import { isRetryable, withRetries, type LogQueueOptions } from './log-queue';
@@ -64,9 +65,6 @@ export interface StartRunArgs {
   systemMetricsIntervalMs?: number | undefined;
 }
 
-const isNode = () =>
-  typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-
 const sessions = new Set<Tracking>();
 let exitHookInstalled = false;
 
@@ -91,7 +89,9 @@ export class Tracking {
 
   constructor(private readonly options: TrackingOptions = {}) {
     this.env = { ...readTrackingEnv(), ...options.env };
-    this.client = options.client ?? createClient(clientOptionsFor(this.env));
+    this.client =
+      options.client ??
+      createClient({ ...clientOptionsFor(this.env), ...(isNode() ? { fetch: keepAliveFetch() } : {}) });
     if (options.endRunsOnExit ?? true) {
       sessions.add(this);
       installExitHook();
