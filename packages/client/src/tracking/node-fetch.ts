@@ -4,9 +4,10 @@
  * request than `node:http` (bench/sdk.ts measures the difference), which would make logging cost
  * more than the server's ingest. Loaded lazily, so browsers never see `node:http`.
  */
+import type * as NodeHttp from 'node:http';
 import type { FetchLike } from '../http';
 
-type HttpModule = typeof import('node:http');
+type HttpModule = typeof NodeHttp;
 
 /** Whether this is Node (where `node:http` exists). */
 export const isNode = (): boolean =>
@@ -15,7 +16,7 @@ export const isNode = (): boolean =>
 /** A FetchLike that keeps connections open between requests; one agent per protocol. */
 export function keepAliveFetch(): FetchLike {
   let modules: Promise<{ http: HttpModule; https: HttpModule }> | undefined;
-  const agents = new Map<string, import('node:http').Agent>();
+  const agents = new Map<string, NodeHttp.Agent>();
   return async (input, init = {}) => {
     modules ??= Promise.all([import('node:http'), import('node:https')]).then(([http, https]) => ({
       http,
