@@ -4,6 +4,7 @@
  * start, with the environment's variables and the run's MLFLOW_* variables.
  */
 import type { Project } from '../mlproject';
+import { shellQuote } from '../shell-quote';
 
 export const ENV_MANAGERS = ['local', 'virtualenv', 'conda', 'docker', 'node'] as const;
 /** Also the value of the `mlflow.project.env` tag. */
@@ -53,9 +54,12 @@ export function hostShell(
   extraEnv: Record<string, string> = {},
 ): Launch {
   const path = [...pathFirst, ctx.baseEnv.PATH ?? '/usr/bin:/bin', ...ctx.extraPath].join(':');
+  // Bash start-up files (BASH_ENV) may put other folders first again: set PATH inside the shell too,
+  // as MLflow's `source activate && command` does.
+  const activate = pathFirst.length > 0 ? `export PATH=${shellQuote(pathFirst.join(':'))}:"$PATH"\n` : '';
   return {
     file: 'bash',
-    args: ['-c', command],
+    args: ['-c', activate + command],
     env: { ...ctx.baseEnv, ...extraEnv, ...runEnv, PATH: path },
     cwd: ctx.projectDir,
   };
