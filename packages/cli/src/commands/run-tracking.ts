@@ -14,7 +14,8 @@ export interface ExperimentChoice {
 
 /** The experiment id to run in: by id, by name (created when missing, as MLflow does) or the default. */
 export async function resolveExperimentId(client: LoomClient, choice: ExperimentChoice): Promise<string> {
-  if (choice.experimentId !== undefined) return (await client.getExperiment(choice.experimentId)).experiment_id;
+  if (choice.experimentId !== undefined)
+    return (await client.getExperiment(choice.experimentId)).experiment_id;
   if (choice.experimentName === undefined) return '0';
   try {
     return (await client.getExperimentByName(choice.experimentName)).experiment_id;
@@ -70,7 +71,12 @@ export function projectTags(facts: ProjectRunFacts): KeyValue[] {
 /** Creates the run (or takes over `runId`), then records its tags and parameters. */
 export async function openProjectRun(
   client: LoomClient,
-  args: { experimentId: string; runId: string | undefined; facts: ProjectRunFacts; params: Array<[string, string]> },
+  args: {
+    experimentId: string;
+    runId: string | undefined;
+    facts: ProjectRunFacts;
+    params: Array<[string, string]>;
+  },
 ): Promise<{ runId: string; experimentId: string }> {
   const tags = projectTags(args.facts);
   let runId: string;
@@ -101,7 +107,12 @@ export async function openProjectRun(
 }
 
 /** log-batch takes at most 100 params and 100 tags per request. */
-async function logInChunks(client: LoomClient, runId: string, params: KeyValue[], tags: KeyValue[]): Promise<void> {
+async function logInChunks(
+  client: LoomClient,
+  runId: string,
+  params: KeyValue[],
+  tags: KeyValue[],
+): Promise<void> {
   for (let i = 0; i < Math.max(params.length, tags.length); i += 100) {
     await client.logBatch(runId, { params: params.slice(i, i + 100), tags: tags.slice(i, i + 100) });
   }

@@ -73,9 +73,12 @@ async function runProject(uri: string, flags: RunFlags): Promise<void> {
   if (flags.backend === 'kubernetes') {
     throw invalidParameter('The kubernetes backend is not available yet; use --backend local');
   }
-  if (flags.backend !== 'local') throw invalidParameter(`Unknown backend '${flags.backend}' (expected local)`);
-  if (flags.backendConfig !== undefined) throw invalidParameter('--backend-config applies to the kubernetes backend only');
-  const experimentName = flags.experimentName ?? (flags.experimentId ? undefined : env.MLFLOW_EXPERIMENT_NAME);
+  if (flags.backend !== 'local')
+    throw invalidParameter(`Unknown backend '${flags.backend}' (expected local)`);
+  if (flags.backendConfig !== undefined)
+    throw invalidParameter('--backend-config applies to the kubernetes backend only');
+  const experimentName =
+    flags.experimentName ?? (flags.experimentId ? undefined : env.MLFLOW_EXPERIMENT_NAME);
   const experimentId = flags.experimentId ?? (flags.experimentName ? undefined : env.MLFLOW_EXPERIMENT_ID);
   if (flags.experimentName !== undefined && flags.experimentId !== undefined) {
     throw invalidParameter('Give --experiment-name or --experiment-id, not both');
@@ -83,10 +86,17 @@ async function runProject(uri: string, flags: RunFlags): Promise<void> {
   const tracking = readTrackingEnv(env);
   const client = createClient(clientOptionsFor(tracking));
   const cacheDir =
-    flags.cacheDir ?? env.LOOM_PROJECTS_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'loom', 'projects');
+    flags.cacheDir ??
+    env.LOOM_PROJECTS_CACHE ??
+    join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'loom', 'projects');
 
   // Everything below until openProjectRun may fail; no run exists yet.
-  const source = await fetchProjectSource(uri, { version: flags.version, cacheDir, cwd: process.cwd(), progress: say });
+  const source = await fetchProjectSource(uri, {
+    version: flags.version,
+    cacheDir,
+    cwd: process.cwd(),
+    progress: say,
+  });
   const project = loadProject(source.dir);
   const entry = resolveEntryPoint(project, source.dir, flags.entryPoint, env.SHELL || 'bash');
   const { command, params } = renderCommand(entry, parseParamArgs(flags.paramList), process.cwd());
@@ -157,7 +167,9 @@ async function runProject(uri: string, flags: RunFlags): Promise<void> {
     say,
   );
   const code = exitCodeOf(end);
-  say(`=== Run ${run.runId} ${status === 'FINISHED' ? 'succeeded' : status.toLowerCase()} (exit code ${code}) ===`);
+  say(
+    `=== Run ${run.runId} ${status === 'FINISHED' ? 'succeeded' : status.toLowerCase()} (exit code ${code}) ===`,
+  );
   process.exitCode = code;
 }
 

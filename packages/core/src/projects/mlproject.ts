@@ -55,7 +55,9 @@ export function loadProject(dir: string): Project {
   if (project.env.kind === 'none') project.env = detectEnv(dir);
   const envFile = 'file' in project.env ? project.env.file : undefined;
   if (envFile !== undefined && !existsSync(join(dir, envFile))) {
-    throw invalidParameter(`${project.file ?? 'Project'}: environment file '${envFile}' does not exist in ${dir}`);
+    throw invalidParameter(
+      `${project.file ?? 'Project'}: environment file '${envFile}' does not exist in ${dir}`,
+    );
   }
   return project;
 }

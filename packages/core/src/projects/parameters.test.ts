@@ -92,7 +92,9 @@ describe('renderCommand', () => {
   });
 
   it('lists every missing required parameter', () => {
-    const strict = parseMlproject('entry_points:\n  m:\n    parameters: {a: string, b: int, c: {default: 1}}\n    command: "x {a} {b} {c}"\n');
+    const strict = parseMlproject(
+      'entry_points:\n  m:\n    parameters: {a: string, b: int, c: {default: 1}}\n    command: "x {a} {b} {c}"\n',
+    );
     expect(() => renderCommand(strict.entryPoints.get('m')!, [], cwd)).toThrow(
       "No value given for missing parameters: 'a', 'b'",
     );
@@ -102,17 +104,46 @@ describe('renderCommand', () => {
     ['epochs', '1.5', /'epochs' is of type int: expected an integer, got '1.5'/],
     ['alpha', 'fast', /'alpha' is of type float: expected a number, got 'fast'/],
     ['source', 'no-scheme/path', /'source' is of type uri: expected a URI with a scheme/],
-    ['data', 'missing.csv', /Got value 'missing.csv' for parameter 'data', but no such file or directory was found/],
+    [
+      'data',
+      'missing.csv',
+      /Got value 'missing.csv' for parameter 'data', but no such file or directory was found/,
+    ],
     ['data', 's3://bucket/file', /downloading path parameters is not supported yet/],
   ])('rejects %s=%s', (name, value, message) => {
-    expect(() => renderCommand(main, [['name', 'n'], [name, value]], cwd)).toThrow(message);
+    expect(() =>
+      renderCommand(
+        main,
+        [
+          ['name', 'n'],
+          [name, value],
+        ],
+        cwd,
+      ),
+    ).toThrow(message);
   });
 
   it('accepts Python float syntax and relative folders with spaces for paths', () => {
     for (const v of ['1e-3', '-.5', '3.', 'inf', 'NaN', '+2E+10']) {
-      expect(renderCommand(main, [['name', 'n'], ['alpha', v]], cwd).params[0]).toEqual(['alpha', v]);
+      expect(
+        renderCommand(
+          main,
+          [
+            ['name', 'n'],
+            ['alpha', v],
+          ],
+          cwd,
+        ).params[0],
+      ).toEqual(['alpha', v]);
     }
-    const out = renderCommand(main, [['name', 'n'], ['data', 'other dir']], cwd);
+    const out = renderCommand(
+      main,
+      [
+        ['name', 'n'],
+        ['data', 'other dir'],
+      ],
+      cwd,
+    );
     expect(out.command).toContain(`--data '${join(cwd, 'other dir')}'`);
   });
 });

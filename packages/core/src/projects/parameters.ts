@@ -23,12 +23,18 @@ const SCRIPT_RUNNERS: Record<string, (file: string, shell: string) => string> = 
  * The entry point `name` of `project`: a declared one, else a script in `projectDir` run by its
  * extension (`shell` runs `.sh`, MLflow's `$SHELL`).
  */
-export function resolveEntryPoint(project: Project, projectDir: string, name: string, shell = 'bash'): EntryPoint {
+export function resolveEntryPoint(
+  project: Project,
+  projectDir: string,
+  name: string,
+  shell = 'bash',
+): EntryPoint {
   const declared = project.entryPoints.get(name);
   if (declared) return declared;
   const runner = SCRIPT_RUNNERS[extname(name).toLowerCase()];
   const known = [...project.entryPoints.keys()];
-  const listed = known.length > 0 ? `entry points ${known.map((k) => `'${k}'`).join(', ')}` : 'no declared entry points';
+  const listed =
+    known.length > 0 ? `entry points ${known.map((k) => `'${k}'`).join(', ')}` : 'no declared entry points';
   if (!runner) {
     throw invalidParameter(
       `Could not find entry point '${name}' among ${listed}, nor run it as a script ` +
@@ -36,7 +42,9 @@ export function resolveEntryPoint(project: Project, projectDir: string, name: st
     );
   }
   if (!existsSync(join(projectDir, name))) {
-    throw invalidParameter(`Entry point '${name}' is not among ${listed}, and no such script exists in ${projectDir}`);
+    throw invalidParameter(
+      `Entry point '${name}' is not among ${listed}, and no such script exists in ${projectDir}`,
+    );
   }
   return { name, command: runner(name, shell), parameters: [] };
 }
@@ -102,7 +110,9 @@ const FLOAT = /^[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|inf|infinity|nan)$/i;
 /** Checks a value against its declared type; `path` values become absolute local paths. */
 function commandValue(spec: ParameterSpec, value: string, cwd: string): string {
   const bad = (expected: string) =>
-    invalidParameter(`Parameter '${spec.name}' is of type ${spec.type}: expected ${expected}, got '${value}'`);
+    invalidParameter(
+      `Parameter '${spec.name}' is of type ${spec.type}: expected ${expected}, got '${value}'`,
+    );
   switch (spec.type) {
     case 'int':
       if (!/^[+-]?\d+$/.test(value.trim())) throw bad('an integer');
@@ -129,7 +139,9 @@ function localPath(spec: ParameterSpec, value: string, cwd: string): string {
   }
   const path = value.startsWith('file:') ? fileURLToPath(value) : resolve(cwd, value);
   if (!existsSync(path)) {
-    throw invalidParameter(`Got value '${value}' for parameter '${spec.name}', but no such file or directory was found`);
+    throw invalidParameter(
+      `Got value '${value}' for parameter '${spec.name}', but no such file or directory was found`,
+    );
   }
   return path;
 }

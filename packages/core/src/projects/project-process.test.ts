@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf, startProjectProcess } from './project-process';
 
-const shell = (script: string) => ({ file: 'bash', args: ['-c', script], env: process.env, cwd: process.cwd() });
+const shell = (script: string) => ({
+  file: 'bash',
+  args: ['-c', script],
+  env: process.env,
+  cwd: process.cwd(),
+});
 
 function alive(pid: number): boolean {
   try {

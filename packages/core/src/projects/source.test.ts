@@ -16,7 +16,7 @@ const cwd = tmpdir();
 beforeAll(() => {
   repo = createGitFixture();
   cacheDir = mkdtempSync(join(tmpdir(), 'loom-cache-'));
-  v1 = repo.commit({ 'sub/proj/VERSION': 'one', 'README': 'root' }, 'v1');
+  v1 = repo.commit({ 'sub/proj/VERSION': 'one', README: 'root' }, 'v1');
   repo.git('tag', 'v1.0');
   v2 = repo.commit({ 'sub/proj/VERSION': 'two' }, 'v2');
   repo.git('checkout', '-q', '-b', 'feature');
@@ -66,9 +66,19 @@ describe('fetchProjectSource', () => {
 
   it('reuses the cached clone and picks up new commits of a moving branch', async () => {
     const lines: string[] = [];
-    const first = await fetchProjectSource(repo.dir, { version: 'main', cacheDir, cwd, progress: (l) => lines.push(l) });
+    const first = await fetchProjectSource(repo.dir, {
+      version: 'main',
+      cacheDir,
+      cwd,
+      progress: (l) => lines.push(l),
+    });
     const moved = repo.commit({ 'sub/proj/VERSION': 'three' }, 'v3');
-    const second = await fetchProjectSource(repo.dir, { version: 'main', cacheDir, cwd, progress: (l) => lines.push(l) });
+    const second = await fetchProjectSource(repo.dir, {
+      version: 'main',
+      cacheDir,
+      cwd,
+      progress: (l) => lines.push(l),
+    });
     expect(second.dir).toBe(first.dir);
     expect(second.git?.commit).toBe(moved);
     expect(version(join(second.dir, 'sub/proj'))).toBe('three');
@@ -92,9 +102,9 @@ describe('fetchProjectSource', () => {
   });
 
   it('reports a git remote that cannot be reached without prompting', async () => {
-    await expect(
-      fetchProjectSource('https://127.0.0.1:9/none.git', { cacheDir, cwd }),
-    ).rejects.toThrow(/`git -C .* fetch .*` failed/);
+    await expect(fetchProjectSource('https://127.0.0.1:9/none.git', { cacheDir, cwd })).rejects.toThrow(
+      /`git -C .* fetch .*` failed/,
+    );
   });
 });
 

@@ -49,7 +49,9 @@ export async function fetchProjectSource(uri: string, options: FetchSourceOption
     const remote = localPath ?? base;
     ({ root, git } = await cloneAt(remote, options));
   } else {
-    throw invalidParameter(`Project URI '${uri}' is neither an existing folder nor a git URI (https://, ssh, file://)`);
+    throw invalidParameter(
+      `Project URI '${uri}' is neither an existing folder nor a git URI (https://, ssh, file://)`,
+    );
   }
   const dir = subdirectory ? join(root, subdirectory) : root;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -110,7 +112,9 @@ async function cloneAt(remote: string, options: FetchSourceOptions): Promise<{ r
     await git(root, ['init', '-q']);
     await git(root, ['remote', 'add', 'origin', remote]);
   }
-  say(`${fresh ? 'Cloning' : 'Updating'} ${remote}${options.version ? ` at ${options.version}` : ''} in ${root}`);
+  say(
+    `${fresh ? 'Cloning' : 'Updating'} ${remote}${options.version ? ` at ${options.version}` : ''} in ${root}`,
+  );
   await git(root, ['fetch', '-q', '--tags', '--force', 'origin', '+refs/heads/*:refs/remotes/origin/*']);
   let commit: string;
   let branch: string | undefined;

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 const READY = '.loom-ready';
 
 /** Ensures `dir` is built, calling `build(dir)` when it is not; answers whether it was cached. */
-export async function ensureCachedFolder(dir: string, build: (dir: string) => Promise<void>): Promise<boolean> {
+export async function ensureCachedFolder(
+  dir: string,
+  build: (dir: string) => Promise<void>,
+): Promise<boolean> {
   if (existsSync(join(dir, READY))) return true;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

@@ -17,7 +17,9 @@ export const condaEnvironment: EnvironmentManager = {
     if (env.kind !== 'conda') {
       throw invalidParameter('--env-manager conda needs a project with conda_env (or a conda.yaml file)');
     }
-    const conda = ctx.baseEnv.MLFLOW_CONDA_HOME ? join(ctx.baseEnv.MLFLOW_CONDA_HOME, 'bin', 'conda') : 'conda';
+    const conda = ctx.baseEnv.MLFLOW_CONDA_HOME
+      ? join(ctx.baseEnv.MLFLOW_CONDA_HOME, 'bin', 'conda')
+      : 'conda';
     if (!(await commandExists(conda))) {
       throw invalidParameter(
         `This project uses conda_env (${env.file}), but \`${conda}\` was not found: install Miniconda ` +
@@ -36,7 +38,11 @@ export const condaEnvironment: EnvironmentManager = {
       tags: {},
       launch: (command, runEnv) => {
         const shell = hostShell(ctx, command, runEnv);
-        return { ...shell, file: conda, args: ['run', '--no-capture-output', '-p', dir, 'bash', '-c', command] };
+        return {
+          ...shell,
+          file: conda,
+          args: ['run', '--no-capture-output', '-p', dir, 'bash', '-c', command],
+        };
       },
     };
   },

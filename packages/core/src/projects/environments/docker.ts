@@ -55,7 +55,9 @@ export function dockerRunArgs(a: DockerRunArgs): string[] {
     if (typeof entry === 'string') {
       const value = a.baseEnv[entry];
       if (value === undefined) {
-        throw invalidParameter(`docker_env.environment copies '${entry}', which is not set in this environment`);
+        throw invalidParameter(
+          `docker_env.environment copies '${entry}', which is not set in this environment`,
+        );
       }
       vars.set(entry, value);
     } else {

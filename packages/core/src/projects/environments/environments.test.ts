@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadProject, parseMlproject, type Project } from '../mlproject';
-import { chooseEnvironment, dockerRunArgs, parsePythonEnv, type EnvironmentContext, type Launch } from './index';
+import {
+  chooseEnvironment,
+  dockerRunArgs,
+  parsePythonEnv,
+  type EnvironmentContext,
+  type Launch,
+} from './index';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'loom-envs-'));
 let projectDir: string;
@@ -55,7 +61,7 @@ describe('virtualenv', () => {
     expect(first.name).toBe('virtualenv');
     expect(lines.at(-1)).toMatch(/^Created virtualenv /);
     const prefix = run(first.launch('python -c "import sys; print(sys.prefix)"', {})).trim();
-    expect(prefix.startsWith(join(cacheDir, "virtualenv")), prefix).toBe(true);
+    expect(prefix.startsWith(join(cacheDir, 'virtualenv')), prefix).toBe(true);
 
     const readyAt = statSync(join(prefix, '.loom-ready')).mtimeMs;
     const again = Date.now();
@@ -108,7 +114,9 @@ describe('node', () => {
     const link = join(projectDir, 'node_modules');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readlinkSync(link).startsWith(join(cacheDir, 'node'))).toBe(true);
-    expect(run(prepared.launch(`node -e 'console.log(require("local-lib"))'`, {})).trim()).toBe('from local-lib');
+    expect(run(prepared.launch(`node -e 'console.log(require("local-lib"))'`, {})).trim()).toBe(
+      'from local-lib',
+    );
 
     await chooseEnvironment(project).prepare(context(project, lines));
     expect(lines.at(-1)).toMatch(/^Using cached node_modules /);

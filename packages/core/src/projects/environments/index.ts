@@ -21,7 +21,13 @@ const MANAGERS: Record<EnvManagerName, EnvironmentManager> = {
 };
 
 /** What each declared environment runs with by default (MLflow: python_env → virtualenv). */
-const DEFAULT_FOR = { python: 'virtualenv', conda: 'conda', docker: 'docker', node: 'node', none: 'local' } as const;
+const DEFAULT_FOR = {
+  python: 'virtualenv',
+  conda: 'conda',
+  docker: 'docker',
+  node: 'node',
+  none: 'local',
+} as const;
 
 /**
  * The manager for `project`: `requested` when given (checked against what the project declares),
@@ -31,7 +37,9 @@ export function chooseEnvironment(project: Project, requested?: string): Environ
   const kind = project.env.kind;
   if (requested === undefined) return MANAGERS[DEFAULT_FOR[kind]];
   if (!(ENV_MANAGERS as readonly string[]).includes(requested)) {
-    throw invalidParameter(`Unknown environment manager '${requested}' (expected one of ${ENV_MANAGERS.join(', ')})`);
+    throw invalidParameter(
+      `Unknown environment manager '${requested}' (expected one of ${ENV_MANAGERS.join(', ')})`,
+    );
   }
   const name = requested as EnvManagerName;
   const fits: Record<EnvManagerName, boolean> = {
@@ -42,7 +50,13 @@ export function chooseEnvironment(project: Project, requested?: string): Environ
     node: kind === 'node' || kind === 'none',
   };
   if (!fits[name]) {
-    const declared = { python: 'python_env', conda: 'conda_env', docker: 'docker_env', node: 'node_env', none: '' }[kind];
+    const declared = {
+      python: 'python_env',
+      conda: 'conda_env',
+      docker: 'docker_env',
+      node: 'node_env',
+      none: '',
+    }[kind];
     throw invalidParameter(
       `--env-manager ${name} cannot run a project that declares ${declared}; ` +
         `use --env-manager ${DEFAULT_FOR[kind]} (its default) or local`,

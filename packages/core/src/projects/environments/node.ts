@@ -30,7 +30,9 @@ export const nodeEnvironment: EnvironmentManager = {
     const env = ctx.project.env;
     const manifest = join(ctx.projectDir, env.kind === 'node' ? env.file : 'package.json');
     if (!existsSync(manifest)) {
-      throw invalidParameter(`The node environment needs ${manifest} (declare it with \`node_env: package.json\`)`);
+      throw invalidParameter(
+        `The node environment needs ${manifest} (declare it with \`node_env: package.json\`)`,
+      );
     }
     const root = dirname(manifest);
     const lockfile = join(root, 'package-lock.json');
@@ -48,7 +50,9 @@ export const nodeEnvironment: EnvironmentManager = {
     // `file:` dependencies are relative to the project folder, so it is part of the key.
     const dir = join(ctx.cacheDir, 'node', cacheKey(readFileSync(lockfile), root));
     const modules = join(dir, 'node_modules');
-    const cached = await ensureCachedFolder(dir, (target) => install(ctx, root, join(target, 'node_modules')));
+    const cached = await ensureCachedFolder(dir, (target) =>
+      install(ctx, root, join(target, 'node_modules')),
+    );
     ctx.progress(cached ? `Using cached node_modules ${modules}` : `Installed node_modules in ${modules}`);
     if (existsSync(modules)) link(projectModules, modules);
     return prepared(ctx, modules);

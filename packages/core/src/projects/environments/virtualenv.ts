@@ -22,7 +22,8 @@ export interface PythonEnvSpec {
 /** Parses python_env.yaml text. */
 export function parsePythonEnv(text: string, fileName = 'python_env.yaml'): PythonEnvSpec {
   const doc = (load(text) ?? {}) as Record<string, unknown>;
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw invalidParameter(`${fileName}: expected a mapping`);
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw invalidParameter(`${fileName}: expected a mapping`);
   const list = (key: string): string[] => {
     const v = doc[key] ?? [];
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' || typeof x === 'number')) {
@@ -61,7 +62,12 @@ export const virtualenvEnvironment: EnvironmentManager = {
   },
 };
 
-async function buildVenv(ctx: EnvironmentContext, python: string, dir: string, spec: PythonEnvSpec): Promise<void> {
+async function buildVenv(
+  ctx: EnvironmentContext,
+  python: string,
+  dir: string,
+  spec: PythonEnvSpec,
+): Promise<void> {
   ctx.progress(`Creating virtualenv with ${python} in ${dir}`);
   // Seeding pip takes most of the time (tens of seconds on a busy machine): skip it when nothing is to be installed.
   const needsPip = spec.buildDependencies.length + spec.dependencies.length > 0;
