@@ -31,9 +31,13 @@ export function exec(file: string, args: readonly string[], options: ExecOptions
 }
 
 /** True when `file` can be started (found on PATH or as a path). */
-export async function commandExists(file: string, args: readonly string[] = ['--version']): Promise<boolean> {
+export async function commandExists(
+  file: string,
+  args: readonly string[] = ['--version'],
+  env?: NodeJS.ProcessEnv,
+): Promise<boolean> {
   try {
-    await exec(file, args);
+    await exec(file, args, { env });
     return true;
   } catch (err) {
     return !(err instanceof LoomError && err.message.includes('was not found on PATH'));

@@ -2,7 +2,7 @@
  * `conda`: an environment created from the project's conda YAML with `conda env create`, cached under
  * `<cache>/conda/<hash of the file>`, and the command run through `conda run`.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidParameter } from '@loom/protocol';
 import { cacheKey } from '../cache-key';
@@ -20,7 +20,7 @@ export const condaEnvironment: EnvironmentManager = {
     const conda = ctx.baseEnv.MLFLOW_CONDA_HOME
       ? join(ctx.baseEnv.MLFLOW_CONDA_HOME, 'bin', 'conda')
       : 'conda';
-    if (!(await commandExists(conda))) {
+    if (!(await commandExists(conda, ['--version'], ctx.baseEnv))) {
       throw invalidParameter(
         `This project uses conda_env (${env.file}), but \`${conda}\` was not found: install Miniconda ` +
           '(or set MLFLOW_CONDA_HOME), or run with --env-manager local',
@@ -30,7 +30,10 @@ export const condaEnvironment: EnvironmentManager = {
     const dir = join(ctx.cacheDir, 'conda', cacheKey(yaml));
     const cached = await ensureCachedFolder(join(dir, '..', `${cacheKey(yaml)}.done`), async () => {
       ctx.progress(`Creating conda environment from ${env.file} in ${dir}`);
-      await exec(conda, ['env', 'create', '--yes', '-q', '-p', dir, '-f', join(ctx.projectDir, env.file)]);
+      rmSync(dir, { recursive: true, force: true }); // the remains of an interrupted create
+      await exec(conda, ['env', 'create', '--yes', '-q', '-p', dir, '-f', join(ctx.projectDir, env.file)], {
+        env: ctx.baseEnv,
+      });
     });
     ctx.progress(cached ? `Using cached conda environment ${dir}` : `Created conda environment ${dir}`);
     return {

@@ -49,7 +49,7 @@ export const virtualenvEnvironment: EnvironmentManager = {
     const file = env.kind === 'python' ? env.file : undefined;
     const text = file ? readFileSync(join(ctx.projectDir, file), 'utf8') : '';
     const spec = parsePythonEnv(text, file);
-    const python = await findPython(spec.python);
+    const python = await findPython(spec.python, ctx.baseEnv);
     const dir = join(ctx.cacheDir, 'virtualenv', cacheKey(python.version, JSON.stringify(spec)));
     const cached = await ensureCachedFolder(dir, (target) => buildVenv(ctx, python.file, target, spec));
     ctx.progress(cached ? `Using cached virtualenv ${dir}` : `Created virtualenv ${dir}`);
@@ -71,10 +71,11 @@ async function buildVenv(
   ctx.progress(`Creating virtualenv with ${python} in ${dir}`);
   // Seeding pip takes most of the time (tens of seconds on a busy machine): skip it when nothing is to be installed.
   const needsPip = spec.buildDependencies.length + spec.dependencies.length > 0;
-  await exec(python, ['-m', 'venv', ...(needsPip ? [] : ['--without-pip']), dir]);
+  await exec(python, ['-m', 'venv', ...(needsPip ? [] : ['--without-pip']), dir], { env: ctx.baseEnv });
   const pip = (args: string[]) =>
     exec(join(dir, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', ...args], {
       cwd: ctx.projectDir,
+      env: ctx.baseEnv,
     });
   if (spec.buildDependencies.length > 0) {
     ctx.progress(`Installing build dependencies: ${spec.buildDependencies.join(' ')}`);
@@ -87,12 +88,17 @@ async function buildVenv(
 }
 
 /** The interpreter for `wanted` (python3.X first, then python3 when its version matches). */
-async function findPython(wanted: string | undefined): Promise<{ file: string; version: string }> {
+async function findPython(
+  wanted: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<{ file: string; version: string }> {
   const minor = wanted?.split('.').slice(0, 2).join('.');
   const candidates = minor ? [`python${minor}`, 'python3'] : ['python3'];
   const found: string[] = [];
   for (const file of candidates) {
-    const version = await exec(file, ['-c', 'import platform; print(platform.python_version())']).then(
+    const version = await exec(file, ['-c', 'import platform; print(platform.python_version())'], {
+      env,
+    }).then(
       (r) => r.stdout.trim(),
       () => undefined,
     );
