@@ -260,6 +260,34 @@ describe('loom run (git)', () => {
   });
 });
 
+describe('the TypeScript example from a local git repository', () => {
+  it('runs from a clone outside the Loom tree: Loom lends its SDK to the node environment', async () => {
+    const repo = createGitFixture();
+    try {
+      const sub = join(repo.dir, 'ts');
+      cpSync(join(REPO_ROOT, 'examples/projects/ts-sdk'), sub, {
+        recursive: true,
+        filter: (src) => !src.endsWith('node_modules'),
+      });
+      const commit = repo.commit({}, 'ts example');
+      const out = await loomRun([`${repo.dir}#ts`, '-v', 'main', '-P', 'epochs=3']);
+      expect(out.code, out.stderr).toBe(0);
+      const runId = runIdOf(out);
+      expect(out.stdout).toContain(`trained 3 epochs in run ${runId}`);
+      const run = await client.getRun(runId);
+      expect(run.info.status).toBe('FINISHED');
+      expect(tagsOf(run)).toMatchObject({
+        'mlflow.source.git.commit': commit,
+        'mlflow.source.git.branch': 'main',
+      });
+      const loss = await client.getMetricHistory({ runId, metricKey: 'loss' });
+      expect(loss.metrics).toHaveLength(3);
+    } finally {
+      rmSync(repo.dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the example projects through loom run', () => {
   it('python-stdlib: a virtualenv, metrics over REST and the weights through the artifact proxy', async () => {
     const out = await loomRun([join(REPO_ROOT, 'examples/projects/python-stdlib'), '-P', 'epochs=12']);
@@ -278,13 +306,13 @@ describe('the example projects through loom run', () => {
   });
 
   it('ts-sdk: the node environment, tsx, and the SDK resuming the handed-over run', async () => {
-    const out = await loomRun([
-      join(REPO_ROOT, 'examples/projects/ts-sdk'),
-      '-P',
-      'epochs=9',
-      '--run-name',
-      'ts',
-    ]);
+    // A copy: the node environment links node_modules into the project folder; the tree stays clean.
+    const dir = join(work, 'ts-sdk-copy');
+    cpSync(join(REPO_ROOT, 'examples/projects/ts-sdk'), dir, {
+      recursive: true,
+      filter: (src) => !src.endsWith('node_modules'),
+    });
+    const out = await loomRun([dir, '-P', 'epochs=9', '--run-name', 'ts']);
     expect(out.code, out.stderr).toBe(0);
     const runId = runIdOf(out);
     expect(out.stdout).toContain(`trained 9 epochs in run ${runId}`);

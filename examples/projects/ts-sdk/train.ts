@@ -1,8 +1,8 @@
 /**
  * Logistic regression by gradient descent on two synthetic Gaussian blobs, logged with the Loom SDK.
  * Run it with `loom run examples/projects/ts-sdk`: `startRun()` resumes the run `loom run` created
- * (MLFLOW_RUN_ID), so the epochs' metrics and the weights land in that run. `@loom/client` resolves
- * from the Loom repository this folder lives in.
+ * (MLFLOW_RUN_ID), so the epochs' metrics and the weights land in that run. package.json needs no
+ * `@loom/client`: Loom's node environment lends its own SDK to projects that do not install one.
  */
 import { parseArgs } from 'node:util';
 import * as loom from '@loom/client/tracking';

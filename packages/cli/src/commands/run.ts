@@ -5,6 +5,7 @@
  * MLFLOW_EXPERIMENT_ID, its output is streamed and stored as `logs/stdout.txt` and `logs/stderr.txt`,
  * and the run ends FINISHED, FAILED or KILLED. The CLI exits with the command's exit code.
  */
+import { existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -107,6 +108,7 @@ async function runProject(uri: string, flags: RunFlags): Promise<void> {
     cacheDir,
     baseEnv: env,
     extraPath: [loomToolsBin()],
+    lentPackages: { '@loom/client': packageFolder('@loom/client') },
     buildImage: flags.buildImage === true,
     progress: say,
   });
@@ -175,8 +177,14 @@ async function runProject(uri: string, flags: RunFlags): Promise<void> {
 
 /** The folder holding Loom's own `tsx`, put last on PATH so `.ts` entry points run without set-up. */
 function loomToolsBin(): string {
-  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
-  return join(dirname(dirname(tsxPackage)), '.bin');
+  return join(dirname(packageFolder('tsx')), '.bin');
+}
+
+/** Where one of Loom's own dependencies is installed: the real folder of its package.json. */
+function packageFolder(name: string): string {
+  let dir = dirname(realpathSync(createRequire(import.meta.url).resolve(name)));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
 }
 
 /** Collects a stream's output up to LOG_LIMIT bytes, noting what was left out. */

@@ -19,6 +19,11 @@ export interface EnvironmentContext {
   baseEnv: NodeJS.ProcessEnv;
   /** Folders appended to PATH for host processes (Loom's own `tsx`). */
   extraPath: readonly string[];
+  /**
+   * Packages Loom lends to node projects that do not install them themselves (name → folder), so a
+   * project cloned anywhere can import the Loom SDK, as MLflow puts mlflow in its environments.
+   */
+  lentPackages: Readonly<Record<string, string>>;
   /** Docker: build an image containing the project instead of mounting it. */
   buildImage: boolean;
   progress: (line: string) => void;

@@ -27,6 +27,7 @@ function context(project: Project, lines: string[] = []): EnvironmentContext {
     cacheDir,
     baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, SECRET_FOR_TEST: 's3cret' },
     extraPath: ['/opt/loom-tools'],
+    lentPackages: {},
     buildImage: false,
     progress: (line) => lines.push(line),
   };
@@ -106,10 +107,18 @@ describe('node', () => {
       JSON.stringify({ name: 'p', version: '1.0.0', dependencies: { 'local-lib': `file:${lib}` } }),
     );
     execFileSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], { cwd: projectDir });
+    // A package Loom lends (its SDK, in `loom run`) when the project does not install it.
+    const sdk = mkdtempSync(join(tmpdir(), 'loom-lent-'));
+    writeFileSync(join(sdk, 'package.json'), '{"name":"lent-sdk","version":"1.0.0","main":"index.js"}');
+    writeFileSync(join(sdk, 'index.js'), 'module.exports = "lent by loom";');
     const project = loadProject(projectDir);
     const lines: string[] = [];
-    const prepared = await chooseEnvironment(project).prepare(context(project, lines));
+    const ctx = { ...context(project, lines), lentPackages: { 'lent-sdk': sdk } };
+    const prepared = await chooseEnvironment(project).prepare(ctx);
     expect(prepared.name).toBe('node');
+    expect(run(prepared.launch(`node -e 'console.log(require("lent-sdk"))'`, {})).trim()).toBe(
+      'lent by loom',
+    );
     expect(lines.at(-1)).toMatch(/^Installed node_modules in /);
     const link = join(projectDir, 'node_modules');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
@@ -118,9 +127,10 @@ describe('node', () => {
       'from local-lib',
     );
 
-    await chooseEnvironment(project).prepare(context(project, lines));
+    await chooseEnvironment(project).prepare(ctx);
     expect(lines.at(-1)).toMatch(/^Using cached node_modules /);
     rmSync(lib, { recursive: true, force: true });
+    rmSync(sdk, { recursive: true, force: true });
   }, 120_000);
 
   it('asks for a lockfile', async () => {

@@ -8,6 +8,7 @@ import {
   cpSync,
   existsSync,
   lstatSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -48,11 +49,13 @@ export const nodeEnvironment: EnvironmentManager = {
       return prepared(ctx, projectModules);
     }
     // `file:` dependencies are relative to the project folder, so it is part of the key.
-    const dir = join(ctx.cacheDir, 'node', cacheKey(readFileSync(lockfile), root));
+    const lent = Object.entries(ctx.lentPackages);
+    const dir = join(ctx.cacheDir, 'node', cacheKey(readFileSync(lockfile), root, JSON.stringify(lent)));
     const modules = join(dir, 'node_modules');
-    const cached = await ensureCachedFolder(dir, (target) =>
-      install(ctx, root, join(target, 'node_modules')),
-    );
+    const cached = await ensureCachedFolder(dir, async (target) => {
+      await install(ctx, root, join(target, 'node_modules'));
+      lend(join(target, 'node_modules'), lent);
+    });
     ctx.progress(cached ? `Using cached node_modules ${modules}` : `Installed node_modules in ${modules}`);
     if (existsSync(modules)) link(projectModules, modules);
     return prepared(ctx, modules);
@@ -103,6 +106,16 @@ function absolutizeOutsideLinks(modules: string): void {
     if (!relative(modules, absolute).startsWith('..')) continue;
     unlinkSync(path);
     symlinkSync(absolute, path, 'dir');
+  }
+}
+
+/** Links each lent package the install did not bring into `modules`. */
+function lend(modules: string, lent: ReadonlyArray<[string, string]>): void {
+  for (const [name, folder] of lent) {
+    const path = join(modules, name);
+    if (existsSync(path)) continue;
+    mkdirSync(dirname(path), { recursive: true });
+    symlinkSync(folder, path, 'dir');
   }
 }
 
