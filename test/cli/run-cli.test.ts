@@ -81,7 +81,7 @@ entry_points:
   fail:
     command: "echo about to fail; exit 3"
   wait:
-    command: "echo started; sleep 300"
+    command: "echo started; sleep 317"
 `,
 };
 
@@ -160,14 +160,14 @@ describe('loom run (local folder)', () => {
     const run = await client.getRun(runId);
     expect(run.info.status).toBe('KILLED');
     expect(await artifactText(runId, 'logs/stdout.txt')).toBe('started\n');
-    // No `sleep 300` of this project is left running.
+    // No `sleep 317` of this project is left running (a distinctive duration: no other test's).
     const ps = await new Promise<string>((resolve) => {
       let text = '';
       const p = spawn('ps', ['-eo', 'args']);
       p.stdout.on('data', (d: Buffer) => (text += d.toString()));
       p.on('exit', () => resolve(text));
     });
-    expect(ps.split('\n').filter((l) => l.trim() === 'sleep 300')).toEqual([]);
+    expect(ps.split('\n').filter((l) => l.trim() === 'sleep 317')).toEqual([]);
   });
 
   it('--run-id takes over an existing run instead of creating one', async () => {

@@ -68,10 +68,14 @@ export function projectTags(facts: ProjectRunFacts): KeyValue[] {
   return Object.entries(tags).map(([key, value]) => ({ key, value }));
 }
 
-/** Creates the run (or takes over `runId`), then records its tags and parameters. */
+/**
+ * Creates the run in `experimentId` (or takes over `runId`, keeping its experiment), then records
+ * its tags and parameters.
+ */
 export async function openProjectRun(
   client: LoomClient,
   args: {
+    /** Unused when `runId` is given. */
     experimentId: string;
     runId: string | undefined;
     facts: ProjectRunFacts;

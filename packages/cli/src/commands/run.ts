@@ -112,7 +112,9 @@ async function runProject(uri: string, flags: RunFlags): Promise<void> {
     buildImage: flags.buildImage === true,
     progress: say,
   });
-  const chosenExperiment = await resolveExperimentId(client, { experimentName, experimentId });
+  // A run taken over keeps its experiment; otherwise a missing named experiment is created now.
+  const chosenExperiment =
+    flags.runId === undefined ? await resolveExperimentId(client, { experimentName, experimentId }) : '';
 
   const run = await openProjectRun(client, {
     experimentId: chosenExperiment,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf, startProjectProcess } from './project-process';
 
@@ -8,13 +9,21 @@ const shell = (script: string) => ({
   cwd: process.cwd(),
 });
 
+/** Running (a zombie waiting for a reaper counts as gone: it runs nothing). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
+}
+
+/** Polls until `pid` is gone or `ms` pass; answers whether it is gone. */
+async function goneWithin(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  return !alive(pid);
 }
 
 describe('startProjectProcess', () => {
@@ -44,8 +53,7 @@ describe('startProjectProcess', () => {
     const end = await proc.done;
     expect(end.stopped).toBe(true);
     expect(exitCodeOf(end)).toBe(143);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(alive(grandchild)).toBe(false);
+    expect(await goneWithin(grandchild, 2_000)).toBe(true);
   });
 
   it('escalates to SIGKILL when the group ignores SIGTERM', async () => {
