@@ -37,6 +37,7 @@ interface RunFlags {
   backend: string;
   backendConfig?: string;
   buildImage?: boolean;
+  dockerArgs: string[];
   cacheDir?: string;
 }
 
@@ -58,6 +59,7 @@ export function runCommand(): Command {
     .option('--run-id <id>', 'use this existing run instead of creating one')
     .option('-b, --backend <backend>', 'where to run: local', 'local')
     .option('-c, --backend-config <json>', 'backend configuration (JSON file or string)')
+    .option('-A, --docker-args <name[=value]>', 'docker_env: a `docker run` option (repeatable)', collect, [])
     .option('--build-image', 'docker_env: build an image containing the project instead of mounting it')
     .option('--cache-dir <dir>', 'where clones and environments are cached (env LOOM_PROJECTS_CACHE)')
     .action((uri: string, flags: RunFlags) => runProject(uri, flags));
@@ -110,6 +112,7 @@ async function runProject(uri: string, flags: RunFlags): Promise<void> {
     extraPath: [loomToolsBin()],
     lentPackages: { '@loom/client': packageFolder('@loom/client') },
     buildImage: flags.buildImage === true,
+    dockerArgs: flags.dockerArgs,
     progress: say,
   });
   // A run taken over keeps its experiment; otherwise a missing named experiment is created now.

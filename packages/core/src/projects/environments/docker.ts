@@ -42,11 +42,26 @@ export interface DockerRunArgs {
   baseEnv: NodeJS.ProcessEnv;
   runEnv: Record<string, string>;
   command: string;
+  /** `-A name[=value]` options, as given to `loom run`. */
+  dockerArgs?: readonly string[] | undefined;
+}
+
+/** MLflow's `-A name=value` → `--name value`, `-A name` → `--name` (`-n` for one letter). */
+export function dockerOptions(args: readonly string[]): string[] {
+  return args.flatMap((arg) => {
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (!/^[A-Za-z0-9][\w-]*$/.test(name)) {
+      throw invalidParameter(`Docker argument '${arg}' must look like name or name=value`);
+    }
+    const flag = name.length === 1 ? `-${name}` : `--${name}`;
+    return eq === -1 ? [flag] : [flag, arg.slice(eq + 1)];
+  });
 }
 
 /** The `docker run` argv (after `docker`) for one run: pure, so it can be checked without an engine. */
 export function dockerRunArgs(a: DockerRunArgs): string[] {
-  const args = ['run', '--rm'];
+  const args = ['run', '--rm', ...dockerOptions(a.dockerArgs ?? [])];
   if (a.mountProject) args.push('-v', `${a.projectDir}:${PROJECT_MOUNT}`);
   for (const volume of a.env.volumes) args.push('-v', absoluteHostPart(volume, a.projectDir));
   const vars = new Map<string, string>();
@@ -88,6 +103,7 @@ export const dockerEnvironment: EnvironmentManager = {
   async prepare(ctx) {
     const env = ctx.project.env;
     if (env.kind !== 'docker') throw invalidParameter('--env-manager docker needs a project with docker_env');
+    dockerOptions(ctx.dockerArgs); // bad -A values fail here, before the engine is asked
     await requireEngine(ctx);
     const image = ctx.buildImage ? await buildProjectImage(ctx, env) : env.image;
     return {
@@ -103,6 +119,7 @@ export const dockerEnvironment: EnvironmentManager = {
           baseEnv: ctx.baseEnv,
           runEnv,
           command,
+          dockerArgs: ctx.dockerArgs,
         }),
         env: ctx.baseEnv,
         cwd: ctx.projectDir,

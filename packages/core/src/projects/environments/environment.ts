@@ -26,6 +26,8 @@ export interface EnvironmentContext {
   lentPackages: Readonly<Record<string, string>>;
   /** Docker: build an image containing the project instead of mounting it. */
   buildImage: boolean;
+  /** Docker: `-A name[=value]` options for `docker run`, as given. */
+  dockerArgs: readonly string[];
   progress: (line: string) => void;
 }
 

@@ -7,6 +7,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadProject, parseMlproject, type Project } from '../mlproject';
 import {
   chooseEnvironment,
+  dockerOptions,
   dockerRunArgs,
   parsePythonEnv,
   type EnvironmentContext,
@@ -29,6 +30,7 @@ function context(project: Project, lines: string[] = []): EnvironmentContext {
     extraPath: ['/opt/loom-tools'],
     lentPackages: {},
     buildImage: false,
+    dockerArgs: [],
     progress: (line) => lines.push(line),
   };
 }
@@ -188,6 +190,40 @@ describe('docker', () => {
       '-c',
       "python train.py --name 'a b'",
     ]);
+  });
+
+  it('turns -A name[=value] into docker run options, as MLflow does', () => {
+    expect(dockerOptions(['gpus=all', 'network=host', 't', 'privileged'])).toEqual([
+      '--gpus',
+      'all',
+      '--network',
+      'host',
+      '-t',
+      '--privileged',
+    ]);
+    const args = dockerRunArgs({
+      image: 'img',
+      env: { kind: 'docker', image: 'img', volumes: [], environment: [] },
+      projectDir: '/p',
+      mountProject: false,
+      baseEnv: {},
+      runEnv: {},
+      command: 'true',
+      dockerArgs: ['network=host'],
+    });
+    expect(args).toEqual([
+      'run',
+      '--rm',
+      '--network',
+      'host',
+      '-w',
+      '/mlflow/projects/code',
+      'img',
+      'bash',
+      '-c',
+      'true',
+    ]);
+    expect(() => dockerOptions(['--rm'])).toThrow("Docker argument '--rm' must look like name or name=value");
   });
 
   it('fails before any run with what to do when no Docker engine answers', async () => {

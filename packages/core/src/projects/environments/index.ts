@@ -9,7 +9,7 @@ import { nodeEnvironment } from './node';
 import { virtualenvEnvironment } from './virtualenv';
 
 export * from './environment';
-export { dockerRunArgs, projectDockerfile, PROJECT_MOUNT } from './docker';
+export { dockerOptions, dockerRunArgs, projectDockerfile, PROJECT_MOUNT } from './docker';
 export { parsePythonEnv, type PythonEnvSpec } from './virtualenv';
 
 const MANAGERS: Record<EnvManagerName, EnvironmentManager> = {
