@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadProject, parseMlproject, type Project } from '../mlproject';
 import {
   chooseEnvironment,
@@ -19,6 +19,7 @@ let projectDir: string;
 beforeEach(() => {
   projectDir = mkdtempSync(join(tmpdir(), 'loom-envproj-'));
 });
+afterEach(() => rmSync(projectDir, { recursive: true, force: true }));
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 function context(project: Project, lines: string[] = []): EnvironmentContext {
