@@ -4,6 +4,7 @@ import { LoomError } from '@loom/protocol';
 import { serverCommand } from './commands/server';
 import { dbCommand } from './commands/db';
 import { syncCommand } from './commands/sync';
+import { runCommand } from './commands/run';
 
 // The AWS SDK warns on Node 20 that releases after January 2027 will need Node 22; ours is pinned
 // to one that supports Node 20, so the multi-line warning would only bury real errors.
@@ -16,6 +17,7 @@ program.addCommand(serverCommand('server', 'Run the tracking server (REST API, a
 program.addCommand(serverCommand('ui', 'Run the tracking server with the UI (same as `server`).'));
 program.addCommand(dbCommand());
 program.addCommand(syncCommand());
+program.addCommand(runCommand());
 
 try {
   await program.parseAsync(process.argv);
