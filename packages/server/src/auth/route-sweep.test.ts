@@ -151,7 +151,11 @@ const TABLE: Entry[] = [
     need: 'read',
     req: (w) => ({ ...lm(w), query: 'artifact_file_path=x.txt' }),
   },
-  { route: 'PATCH <mlflow>/logged-models/:model_id', need: 'update', req: (w) => lm(w, { status: 'LOGGED_MODEL_READY' }) },
+  {
+    route: 'PATCH <mlflow>/logged-models/:model_id',
+    need: 'update',
+    req: (w) => lm(w, { status: 'LOGGED_MODEL_READY' }),
+  },
   // Artifacts by run, and the proxy
   { route: 'GET /get-artifact', need: 'read', req: (w) => ({ query: `run_id=${w.runA}&path=model/a.txt` }) },
   {
