@@ -16,7 +16,7 @@ import type {
   User,
   UserRecord,
 } from './auth-store';
-import { PasswordCheckCache, hashPassword } from './passwords';
+import { PasswordCheckCache, hashPassword, verifyPassword } from './passwords';
 import { parsePermission, permits, type Ability, type PermissionLevel } from './permissions';
 
 /** A user with every permission row they hold (MLflow's `user` JSON). */
@@ -43,6 +43,7 @@ function sha256(text: string): string {
 
 export class AuthService {
   private readonly passwords = new PasswordCheckCache();
+  private dummyHash: Promise<string> | undefined;
 
   constructor(
     readonly store: AuthStore,
@@ -116,7 +117,12 @@ export class AuthService {
   /** The user whose password this is, or undefined (unknown user or wrong password alike). */
   async authenticatePassword(username: string, password: string): Promise<UserRecord | undefined> {
     const user = await this.store.getUser(username);
-    if (!user) return undefined;
+    if (!user) {
+      // Spend the same scrypt time as for a real user, so timing does not tell which names exist.
+      this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+      await verifyPassword(password, await this.dummyHash);
+      return undefined;
+    }
     return (await this.passwords.verify(password, user.passwordHash)) ? user : undefined;
   }
 

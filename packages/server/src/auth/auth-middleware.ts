@@ -46,7 +46,8 @@ export function authMiddleware(
 ): MiddlewareHandler {
   return async (c, next) => {
     const path = c.req.path;
-    if (isPublicPath(path)) return next();
+    // CORS preflights carry no credentials by design, and no route answers OPTIONS but CORS.
+    if (isPublicPath(path) || c.req.method === 'OPTIONS') return next();
     const credentials = parseAuthorization(c.req.header('authorization'));
     const challenge = { 'WWW-Authenticate': 'Basic realm="mlflow"' };
     if (credentials.kind === 'none')
