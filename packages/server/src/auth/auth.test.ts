@@ -4,9 +4,13 @@
  * tokens authenticate until revoked, failed sign-ins are rate limited, and approvals run on these
  * permissions with the real user in the audit log.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthService, SqlAuthStore } from '@loom/core';
+import { createApp } from '../app';
 import { basicAuth, createAuthWorld, PASSWORD, type AuthWorld } from '../testing/auth-harness';
 import { AuthRouteGuard } from './route-guard';
 
@@ -250,6 +254,39 @@ describe('basic-auth app', () => {
     expect(users).toContain('manager');
     expect(users).not.toContain('anonymous');
   });
+});
+
+describe('basic-auth app with the web UI', () => {
+  it('serves pages to signed-in users only, the static assets to everyone', async () => {
+    const w = await createAuthWorld();
+    const ui = mkdtempSync(join(tmpdir(), 'loom-ui-'));
+    try {
+      mkdirSync(join(ui, 'assets'));
+      writeFileSync(join(ui, 'index.html'), '<html>loom</html>');
+      writeFileSync(join(ui, 'assets', 'app.js'), 'console.log(1)');
+      const { tracking, registry, artifacts, auth } = w.t.services;
+      const app = createApp({ tracking, registry, artifacts, auth, config: w.t.config, uiDir: ui });
+      for (const page of ['/', '/experiments/1']) {
+        const res = await app.request(page);
+        expect([page, res.status, res.headers.get('www-authenticate')]).toEqual([
+          page,
+          401,
+          'Basic realm="mlflow"',
+        ]);
+      }
+      expect((await app.request('/assets/app.js')).status).toBe(200);
+      const signedIn = await app.request('/experiments/1', { headers: basicAuth('reader') });
+      expect([signedIn.status, await signedIn.text()]).toEqual([200, '<html>loom</html>']);
+      // The UI's own API calls are checked like any other.
+      const denied = await app.request(`/ajax-api/2.0/mlflow/experiments/get?experiment_id=${w.expB}`, {
+        headers: basicAuth('reader'),
+      });
+      expect(denied.status).toBe(403);
+    } finally {
+      rmSync(ui, { recursive: true, force: true });
+      await w.t.close();
+    }
+  }, 60_000);
 });
 
 describe('route guard', () => {
