@@ -43,6 +43,8 @@ export function authMiddleware(
   auth: AuthService,
   deps: AppDeps,
   limit = new LoginRateLimit(),
+  // Failures from one address whatever the user name, so spraying names cannot burn scrypt time.
+  perAddress = new LoginRateLimit(limit.max * 10, limit.windowMs),
 ): MiddlewareHandler {
   return async (c, next) => {
     const path = c.req.path;
@@ -53,8 +55,9 @@ export function authMiddleware(
     if (credentials.kind === 'none')
       return errorResponse(c, new LoomError('UNAUTHENTICATED', NOT_AUTHENTICATED), challenge);
 
-    const key = `${credentials.kind === 'basic' ? `user:${credentials.username}` : 'token'}|${clientAddress(c)}`;
-    if (limit.isBlocked(key)) {
+    const address = clientAddress(c);
+    const key = `${credentials.kind === 'basic' ? `user:${credentials.username}` : 'token'}|${address}`;
+    if (limit.isBlocked(key) || perAddress.isBlocked(address)) {
       return errorResponse(
         c,
         new LoomError('REQUEST_LIMIT_EXCEEDED', 'Too many failed sign-in attempts; try again in a minute.'),
@@ -67,6 +70,7 @@ export function authMiddleware(
         : await auth.authenticateToken(credentials.token);
     if (!user) {
       limit.fail(key);
+      perAddress.fail(address);
       return errorResponse(c, new LoomError('UNAUTHENTICATED', NOT_AUTHENTICATED), challenge);
     }
     setRequestUser(c, user);

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthService, SqlAuthStore } from '@loom/core';
 import { createApp } from '../app';
 import { basicAuth, createAuthWorld, PASSWORD, type AuthWorld } from '../testing/auth-harness';
+import { authMiddleware } from './auth-middleware';
+import { LoginRateLimit } from './login-rate-limit';
 import { AuthRouteGuard } from './route-guard';
 
 const MLFLOW = '/api/2.0/mlflow';
@@ -223,6 +225,20 @@ describe('basic-auth app', () => {
     // Other users are unaffected.
     expect((await w.as('reader', 'GET', `${LOOM}/users/current`)).body.user.username).toBe('reader');
   });
+
+  it('refuses an address that sprays user names, even with right credentials afterwards', async () => {
+    const app = new Hono();
+    const deps = { tracking: w.t.services.tracking, artifacts: undefined, config: w.t.config };
+    // Two failures per user name, twenty per address.
+    app.use(authMiddleware(w.t.services.auth!, deps, new LoginRateLimit(2, 60_000)));
+    app.get('/who', (c) => c.text('ok'));
+    for (let i = 0; i < 20; i++) {
+      expect((await app.request('/who', { headers: basicAuth(`nobody-${i}`, 'x') })).status).toBe(401);
+    }
+    const res = await app.request('/who', { headers: basicAuth('reader') });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('60');
+  }, 60_000);
 
   it('runs approvals on model permissions and records the real users', async () => {
     const version = { name: w.modelA, version: '1' };
