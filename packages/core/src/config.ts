@@ -1,4 +1,5 @@
 /** Server configuration, parsed once at the entry point, frozen and passed down. */
+import type { AuthConfig } from './auth/auth-config';
 import type { WebhookSettings } from './webhooks/webhook-settings';
 
 /**
@@ -33,6 +34,8 @@ export interface ServerConfig {
   s3?: S3Settings | undefined;
   /** Webhook validation and delivery (`MLFLOW_WEBHOOK_*`); MLflow's defaults when absent. */
   webhooks?: WebhookSettings | undefined;
+  /** The basic-auth app (`--app-name basic-auth`); authentication is off when absent. */
+  auth?: AuthConfig | undefined;
 }
 
 /** MLflow's defaults for `mlflow server` run in `cwd`. */

@@ -24,3 +24,4 @@ export * from './registry/protections';
 export * from './registry/validation';
 export { SqlRegistryStore } from './store/sql/registry/sql-registry-store';
 export * from './webhooks';
+export * from './auth';

@@ -8,3 +8,4 @@ export * as registry from './registry-api';
 export * as webhooks from './webhooks-api';
 export * from './governance-entities';
 export * as governance from './governance-api';
+export * as auth from './auth-api';

@@ -1,6 +1,7 @@
 /** createApp: the whole HTTP surface as a Hono app that never listens (main.ts opens the port). */
 import { Hono } from 'hono';
 import { onError, onNotFound } from './errors';
+import { assertEveryRouteGuarded, installAuth } from './auth/install-auth';
 import type { AppDeps } from './deps';
 import { mountRpc } from './rpc';
 import { trackingRoutes } from './routes/tracking-routes';
@@ -11,13 +12,14 @@ import { mountUiRoutes } from './routes/ui';
 import { LOOM_VERSION, MLFLOW_COMPAT_VERSION } from './version';
 
 /** Builds the Loom HTTP app around already-opened services. */
-export function createApp(deps: AppDeps): Hono {
+export function createApp(input: AppDeps): Hono {
   const app = new Hono();
   app.use(async (c, next) => {
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('X-Frame-Options', 'SAMEORIGIN');
   });
+  const deps = installAuth(app, input);
   app.get('/health', (c) => c.text('OK'));
   app.get('/version', (c) => c.text(MLFLOW_COMPAT_VERSION));
   app.get('/loom/version', (c) => c.json({ loom: LOOM_VERSION, mlflow_api: MLFLOW_COMPAT_VERSION }));
@@ -36,6 +38,7 @@ export function createApp(deps: AppDeps): Hono {
   // Last: the API and /health keep priority over the UI's catch-all.
   if (deps.uiDir) mountUiRoutes(app, deps.uiDir);
 
+  assertEveryRouteGuarded(app, deps);
   app.onError(onError);
   app.notFound(onNotFound);
   return app;

@@ -1,6 +1,7 @@
 /** What the HTTP layer is given: the engine's services and the frozen server configuration. */
 import type {
   ArtifactRepository,
+  AuthService,
   RegistryGovernanceService,
   RegistryService,
   ServerConfig,
@@ -8,6 +9,7 @@ import type {
   WebhookService,
 } from '@loom/core';
 import type { PrincipalResolver } from './principal';
+import type { RouteGuard } from './rpc';
 
 export interface AppDeps {
   tracking: TrackingService;
@@ -17,6 +19,10 @@ export interface AppDeps {
   webhooks?: WebhookService | undefined;
   /** Approval workflow, protections and audit log; by default over `registry`, permitting everything. */
   governance?: RegistryGovernanceService | undefined;
+  /** Users and permissions (`--app-name basic-auth`): every request is then authenticated and checked. */
+  auth?: AuthService | undefined;
+  /** Authorization of rpc routes; set by `installAuth`, never by callers. */
+  guard?: RouteGuard | undefined;
   /** Names the caller of each request; by default the HTTP Basic user name, else `anonymous`. */
   principal?: PrincipalResolver | undefined;
   /** The proxied artifact store (`--artifacts-destination`); absent with `--no-serve-artifacts`. */

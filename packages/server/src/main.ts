@@ -59,6 +59,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     registry: services.registry,
     artifacts: services.artifacts,
     webhooks: services.webhooks.service,
+    auth: services.auth,
     config,
     uiDir: options.uiDir ?? DEFAULT_UI_DIR,
   });

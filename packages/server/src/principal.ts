@@ -1,7 +1,7 @@
 /**
- * The one place the server decides who is calling. Authentication off (today): the user named by an
- * HTTP Basic `Authorization` header, else `anonymous`. The authentication issue swaps the resolver in
- * `AppDeps.principal` for one that checks the password.
+ * The one place the server decides who is calling. Authentication off: the user named by an HTTP
+ * Basic `Authorization` header, unchecked, else `anonymous`. With `--app-name basic-auth`,
+ * `installAuth` (auth/install-auth.ts) sets `AppDeps.principal` to the authenticated user.
  */
 import type { Context } from 'hono';
 import { ANONYMOUS, type Principal } from '@loom/core';

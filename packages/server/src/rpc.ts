@@ -25,6 +25,20 @@ export interface RpcRoute<F extends Fields = Fields> {
   handle(req: Infer<F>, deps: AppDeps, c: Context): Promise<unknown>;
 }
 
+/**
+ * Authorization around every data-declared route (authentication on). `mounted` throws for a route
+ * it has no rule for, so an unchecked route cannot be served.
+ */
+export interface RouteGuard {
+  mounted(route: RpcRoute, method: string, path: string): void;
+  run(
+    route: RpcRoute,
+    req: unknown,
+    c: Context,
+    handle: (req: unknown) => Promise<unknown>,
+  ): Promise<unknown>;
+}
+
 /** Declares a route; the identity function that gives the handler its request type. */
 export const rpc = <F extends Fields>(route: RpcRoute<F>): RpcRoute<F> => route;
 
@@ -87,17 +101,17 @@ export function mountRpc(app: Hono, routes: readonly RpcRoute[], deps: AppDeps):
   for (const route of routes) {
     const handler = async (c: Context) => {
       const req = await decodeRequest(route, c);
-      const result = await route.handle(req, deps, c);
+      const result = deps.guard
+        ? await deps.guard.run(route, req, c, (r) => route.handle(r as typeof req, deps, c))
+        : await route.handle(req, deps, c);
       return result instanceof Response ? result : json(c, result);
     };
     const prefixes = route.ajaxOnly ? ['/ajax-api'] : ['/api', '/ajax-api'];
     for (const version of route.versions ?? ['2.0']) {
       for (const prefix of prefixes) {
-        app.on(
-          [...route.methods],
-          `${prefix}/${version}/${route.namespace ?? 'mlflow'}${route.path}`,
-          handler,
-        );
+        const path = `${prefix}/${version}/${route.namespace ?? 'mlflow'}${route.path}`;
+        for (const method of route.methods) deps.guard?.mounted(route, method, path);
+        app.on([...route.methods], path, handler);
       }
     }
   }

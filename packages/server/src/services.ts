@@ -4,6 +4,7 @@
  * build their app from this, so they run the same wiring.
  */
 import {
+  openAuth,
   ProxiedVersionFiles,
   RegistryService,
   SqlRegistryStore,
@@ -12,6 +13,7 @@ import {
   openTrackingStore,
   startWebhooks,
   type ArtifactRepository,
+  type AuthService,
   type RegistryServiceOptions,
   type ServerConfig,
   type TrackingStore,
@@ -25,6 +27,8 @@ export interface Services {
   artifacts: ArtifactRepository | undefined;
   /** Registry webhooks: the service the routes use and this server's delivery dispatcher. */
   webhooks: WebhookRuntime;
+  /** Users and permissions, when the server runs the basic-auth app. */
+  auth: AuthService | undefined;
   /** Lets background work finish (copies, event deliveries), then closes the store. */
   close(): Promise<void>;
 }
@@ -45,6 +49,12 @@ export async function openServices(
     defaultArtifactRoot: config.defaultArtifactRoot,
     postgres: { poolSize: config.poolSize },
   });
+  const auth = config.auth
+    ? await openAuth(config.auth, store.db, config.backendStoreUri).catch(async (err: unknown) => {
+        await store.close();
+        throw err;
+      })
+    : undefined;
   const webhooks = startWebhooks(store.db, config.backendStoreUri, config.webhooks);
   const registry = new RegistryService(new SqlRegistryStore(store.db), store, {
     events: webhooks.service,
@@ -57,9 +67,11 @@ export async function openServices(
     registry,
     artifacts,
     webhooks,
+    auth: auth?.service,
     async close() {
       await registry.drain();
       await webhooks.close();
+      await auth?.close();
       await store.close();
     },
   };

@@ -1,6 +1,7 @@
 /** Turns `loom server` flags (and MLflow's environment variables) into a frozen ServerConfig. */
 import { isAbsolute, resolve } from 'node:path';
 import { webhookSettingsFromEnv, type S3Settings, type ServerConfig } from '@loom/core';
+import { authConfigFor } from './auth-options';
 
 export interface ServerFlags {
   backendStoreUri?: string;
@@ -12,6 +13,8 @@ export interface ServerFlags {
   port?: string;
   workers?: string;
   poolSize?: string;
+  /** `basic-auth` turns on MLflow's basic-auth app. */
+  appName?: string;
 }
 
 /** A local path or file: URI made absolute against `cwd`; other URIs pass through. */
@@ -73,6 +76,7 @@ export function toServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv, cwd: 
     ),
     s3: s3Settings(env),
     webhooks: webhookSettingsFromEnv(env),
+    auth: authConfigFor(flags.appName, env, cwd),
   };
   if (config.artifactsOnly && !config.serveArtifacts) {
     throw new Error('--artifacts-only requires artifact serving; drop --no-serve-artifacts');

@@ -31,6 +31,10 @@ export function serverCommand(name: string, description: string): Command {
     .option('--artifacts-only', 'serve only the artifact proxy, no tracking routes')
     .option('-h, --host <host>', 'network address to listen on (default 127.0.0.1)')
     .option('-p, --port <port>', 'port to listen on (default 5000)')
+    .option(
+      '--app-name <name>',
+      'basic-auth: require sign-in (users, permissions and tokens; config from MLFLOW_AUTH_CONFIG_PATH)',
+    )
     .option('-w, --workers <n>', 'number of server processes sharing the port (PostgreSQL; SQLite keeps 1)')
     .option('--pool-size <n>', 'PostgreSQL connections per server process (default 10)')
     .addOption(new Option('--gunicorn-opts <opts>', 'accepted for MLflow compatibility; ignored').hideHelp())

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import {
   DEFAULT_WEBHOOK_SETTINGS,
+  type AuthConfig,
   RegistryGovernanceService,
   type RegistryEventSink,
   type RegistryPermissions,
@@ -43,6 +44,8 @@ export interface TestAppOptions {
   /** Registry events go here instead of the webhooks' outbox. */
   events?: RegistryEventSink;
   registry?: Omit<RegistryServiceOptions, 'files' | 'events'>;
+  /** Runs the basic-auth app with this configuration; approvals then use its model permissions. */
+  auth?: AuthConfig;
 }
 
 export interface TestResponse {
@@ -89,6 +92,7 @@ export async function createTestApp(
     port: 0,
     workers: 1,
     webhooks: TEST_WEBHOOK_SETTINGS,
+    ...(options.auth ? { auth: options.auth } : {}),
     ...overrides,
   };
   const services = await openServices(config, {
@@ -96,8 +100,12 @@ export async function createTestApp(
     ...(options.events ? { events: options.events } : {}),
   });
   const { store, tracking, registry, artifacts, webhooks } = services;
-  const governance = new RegistryGovernanceService(registry, options.permissions);
+  const governance = new RegistryGovernanceService(
+    registry,
+    services.auth ? services.auth.registryPermissions() : options.permissions,
+  );
   const app = createApp({
+    auth: services.auth,
     tracking,
     registry,
     governance,

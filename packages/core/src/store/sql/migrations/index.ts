@@ -4,6 +4,7 @@ import * as tracking from './001-tracking';
 import * as registry from './002-registry';
 import * as registryGovernance from './004-registry-governance';
 import * as webhooks from './005-webhooks';
+import * as auth from './006-auth';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'registry', up: registry.up },
   { version: 4, name: 'registry-governance', up: registryGovernance.up },
   { version: 5, name: 'webhooks', up: webhooks.up },
+  { version: 6, name: 'auth', up: auth.up },
 ];
