@@ -32,6 +32,20 @@ export function serverCommand(name: string, description: string): Command {
     .option('-h, --host <host>', 'network address to listen on (default 127.0.0.1)')
     .option('-p, --port <port>', 'port to listen on (default 5000)')
     .option('-w, --workers <n>', 'number of server processes sharing the port (PostgreSQL; SQLite keeps 1)')
+    .option(
+      '--allowed-hosts <hosts>',
+      'comma-separated Host headers to serve, * wildcards (default: localhost, private networks and --host)',
+    )
+    .option(
+      '--cors-allowed-origins <origins>',
+      'comma-separated browser origins that may call the API, * wildcards (localhost always may)',
+    )
+    .option('--x-frame-options <value>', 'SAMEORIGIN (default), DENY, or NONE to allow framing')
+    .option(
+      '--disable-security-middleware',
+      'drop the Host check, CORS checks and security headers (behind a proxy that does them)',
+    )
+    .option('--max-body-bytes <n>', 'largest request body outside artifact uploads (default 33554432)')
     .addOption(new Option('--gunicorn-opts <opts>', 'accepted for MLflow compatibility; ignored').hideHelp())
     .addOption(new Option('--uvicorn-opts <opts>', 'accepted for MLflow compatibility; ignored').hideHelp())
     .action(async (flags: ServerFlags) => {
