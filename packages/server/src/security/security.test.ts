@@ -19,7 +19,7 @@ async function send(
   method: string,
   path: string,
   headers: Record<string, string> = {},
-  body?: BodyInit,
+  body?: string | ReadableStream<Uint8Array>,
 ): Promise<Response> {
   const init: RequestInit & { duplex?: 'half' } = { method, headers: { ...headers } };
   if (body !== undefined) {
@@ -96,7 +96,7 @@ describe('the security middleware with its defaults', () => {
       });
       expect(res.status).toBe(403);
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
-      expect((await res.json()).message).toBe(CROSS_ORIGIN_MESSAGE);
+      expect(((await res.json()) as { message: string }).message).toBe(CROSS_ORIGIN_MESSAGE);
     });
 
     it('labels reads for allowed origins only', async () => {
@@ -232,7 +232,7 @@ describe('the security middleware configured', () => {
     const res = await createExperiment(t.app, 'y'.repeat(5000), host);
     expect(res.status).toBe(413);
     expect(res.headers.get('x-frame-options')).toBe('DENY');
-    expect((await res.json()).error_code).toBe('RESOURCE_EXHAUSTED');
+    expect(((await res.json()) as { error_code: string }).error_code).toBe('RESOURCE_EXHAUSTED');
   });
 
   it('caps chunked bodies, which carry no Content-Length, as they arrive', async () => {
