@@ -1,6 +1,11 @@
 /** Turns `loom server` flags (and MLflow's environment variables) into a frozen ServerConfig. */
 import { isAbsolute, resolve } from 'node:path';
-import { webhookSettingsFromEnv, type S3Settings, type SecuritySettings, type ServerConfig } from '@loom/core';
+import {
+  webhookSettingsFromEnv,
+  type S3Settings,
+  type SecuritySettings,
+  type ServerConfig,
+} from '@loom/core';
 import { parseFrameOptions } from '@loom/server';
 
 export interface ServerFlags {

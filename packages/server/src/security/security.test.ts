@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqlTrackingStore, TrackingService, type ServerConfig } from '@loom/core';
+import { type SqlTrackingStore, TrackingService, type ServerConfig } from '@loom/core';
 import { createApp } from '../app';
 import { startServer } from '../main';
 import { createTestApp, type TestApp } from '../testing/test-app';
