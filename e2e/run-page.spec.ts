@@ -246,6 +246,12 @@ describe.skipIf(!ui.enabled)('run page journeys', () => {
   it('served the whole journey without page errors', () => {
     expect(browser.problems.filter((p) => p.startsWith('page error'))).toEqual([]);
   });
+
+  it("ran every preview (the HTML artifact's sandboxed frame too) under the UI's CSP without a violation", async () => {
+    const csp = (await fetch(runUrl())).headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(browser.problems.filter((p) => /content security policy/i.test(p))).toEqual([]);
+  });
 });
 
 /** The run names shown in the table, top to bottom (only rendered rows). */

@@ -354,4 +354,10 @@ describe.skipIf(!ui.enabled)('web UI journeys', () => {
   it('served the whole journey without page errors', () => {
     expect(browser.problems.filter((p) => p.startsWith('page error'))).toEqual([]);
   });
+
+  it("ran the whole journey under the UI's Content-Security-Policy without a violation", async () => {
+    const csp = (await fetch(`${server.url}/`)).headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(browser.problems.filter((p) => /content security policy/i.test(p))).toEqual([]);
+  });
 });

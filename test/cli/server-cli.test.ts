@@ -1,5 +1,6 @@
 /** The `loom` command line as a user meets it: clear one-line failures, clean shutdown, db upgrade. */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +104,46 @@ describe('loom server', () => {
       body: JSON.stringify({ name: 'reg' }),
     });
     expect((await created.json()) as unknown).toMatchObject({ registered_model: { name: 'reg' } });
+  });
+
+  it("takes MLflow's security flags: allowed hosts, CORS origins, X-Frame-Options", async () => {
+    server = await startCliServer({
+      extraArgs: [
+        '--allowed-hosts',
+        'mlflow.test.example',
+        '--cors-allowed-origins',
+        'https://app.test.example',
+        '--x-frame-options',
+        'DENY',
+      ],
+    });
+    const url = new URL(server.url);
+    /** A request over the socket with the Host (and Origin) a browser would send. */
+    const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+      new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+        const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const search = '/api/2.0/mlflow/experiments/search?max_results=1';
+    // The list replaces the loopback defaults.
+    expect((await send('GET', search, { host: url.host })).status).toBe(403);
+    expect((await send('GET', '/health', { host: url.host })).status).toBe(200);
+    const listed = await send('GET', search, { host: `mlflow.test.example:${url.port}` });
+    expect(listed.status).toBe(200);
+    expect(listed.headers['x-frame-options']).toBe('DENY');
+    const create = (origin: string, name: string) =>
+      send(
+        'POST',
+        '/api/2.0/mlflow/experiments/create',
+        { host: 'mlflow.test.example', origin, 'content-type': 'application/json' },
+        JSON.stringify({ name }),
+      );
+    expect((await create('https://app.test.example', 'from-app')).status).toBe(200);
+    expect((await create('https://evil.test.example', 'from-evil')).status).toBe(403);
   });
 
   it('finishes an in-flight upload on SIGTERM, then exits 0 and leaves a sound store', async () => {

@@ -16,6 +16,23 @@ export interface S3Settings {
   sessionToken?: string | undefined;
 }
 
+/**
+ * The HTTP edge's protections (MLflow 3's security middleware flags and variables). Every field is
+ * optional: the server fills in MLflow's defaults, so a config written by hand or by a test is safe.
+ */
+export interface SecuritySettings {
+  /** Host headers served (`--allowed-hosts`); `*` wildcards; `['*']` turns the check off. */
+  allowedHosts?: readonly string[] | undefined;
+  /** Origins that may call the API from a browser (`--cors-allowed-origins`); localhost always may. */
+  corsAllowedOrigins?: readonly string[] | undefined;
+  /** `SAMEORIGIN` (default), `DENY`, or `NONE` to allow framing anywhere (`--x-frame-options`). */
+  xFrameOptions?: string | undefined;
+  /** Drops the Host check, CORS and the security headers (`--disable-security-middleware`). */
+  disabled?: boolean | undefined;
+  /** Largest request body outside the streamed artifact uploads, in bytes. */
+  maxBodyBytes?: number | undefined;
+}
+
 export interface ServerConfig {
   /** `sqlite:///relative.db`, `sqlite:////abs.db` or (next) `postgresql://…`. */
   backendStoreUri: string;
@@ -36,6 +53,8 @@ export interface ServerConfig {
   webhooks?: WebhookSettings | undefined;
   /** The basic-auth app (`--app-name basic-auth`); authentication is off when absent. */
   auth?: AuthConfig | undefined;
+  /** Host check, CORS, security headers and body limits; MLflow's defaults when absent. */
+  security?: SecuritySettings | undefined;
 }
 
 /** MLflow's defaults for `mlflow server` run in `cwd`. */

@@ -86,6 +86,20 @@ describe('decodeJson (protobuf-JSON rules)', () => {
   });
 });
 
+describe('the quoted bad value', () => {
+  it('is cut when huge and named by type when nested deeper than JSON can write', () => {
+    const huge = error(() => decodeJson(request, { run_id: 'r', flag: 'x'.repeat(5000) }));
+    expect(huge.code).toBe('INVALID_PARAMETER_VALUE');
+    expect(huge.message.length).toBeLessThan(1300);
+    expect(huge.message).toContain(`"${'x'.repeat(100)}`);
+    let deep: unknown = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    const nested = error(() => decodeJson(request, { run_id: 'r', value: deep }));
+    expect(nested.code).toBe('INVALID_PARAMETER_VALUE');
+    expect(nested.message).toContain("Invalid value <list> for parameter 'value'");
+  });
+});
+
 describe('decodeQuery (GET query strings)', () => {
   it('reads repeated keys as lists, coerces numbers and booleans case-insensitively', () => {
     const q = new URLSearchParams('run_id=r&ids=a&ids=b&max_results=10&flag=TRUE&value=NaN');

@@ -89,10 +89,25 @@ function pyType(value: unknown): string {
   return typeof value;
 }
 
+// An error message quotes the bad value; a huge or absurdly nested one is cut, not echoed whole.
+const MAX_QUOTED_VALUE = 1000;
+
+/** The bad value as JSON for an error message: at most MAX_QUOTED_VALUE characters, never a throw. */
+function quoteValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    // Nesting deeper than the stack (or a value JSON cannot write): name its type instead.
+    text = `<${pyType(value)}>`;
+  }
+  return text.length > MAX_QUOTED_VALUE ? `${text.slice(0, MAX_QUOTED_VALUE)}...` : text;
+}
+
 /** Throws MLflow's "Invalid value … for parameter" error. */
 export function invalid(path: string, value: unknown): never {
   throw invalidParameter(
-    `Invalid value ${JSON.stringify(value) ?? String(value)} for parameter '${path}' supplied: ` +
+    `Invalid value ${quoteValue(value)} for parameter '${path}' supplied: ` +
       `Hint: Value was of type '${pyType(value)}'. ${HELP}`,
   );
 }

@@ -9,16 +9,13 @@ import { mountArtifactRoutes } from './routes/artifacts';
 import { mountRegistryRoutes } from './routes/registry-routes';
 import { webhookRoutes } from './routes/webhooks';
 import { mountUiRoutes } from './routes/ui';
+import { mountSecurity } from './security';
 import { LOOM_VERSION, MLFLOW_COMPAT_VERSION } from './version';
 
 /** Builds the Loom HTTP app around already-opened services. */
 export function createApp(input: AppDeps): Hono {
   const app = new Hono();
-  app.use(async (c, next) => {
-    await next();
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('X-Frame-Options', 'SAMEORIGIN');
-  });
+  mountSecurity(app, input.config);
   const deps = installAuth(app, input);
   app.get('/health', (c) => c.text('OK'));
   app.get('/version', (c) => c.text(MLFLOW_COMPAT_VERSION));

@@ -10,13 +10,14 @@ export function onError(err: Error, c: Context): Response {
       'content-type': 'application/json',
     });
   }
-  if (err instanceof HTTPException) {
+  if (err instanceof HTTPException && err.status < 500) {
     const status = err.status;
-    const code = status === 413 ? 'RESOURCE_EXHAUSTED' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR';
-    return c.body(JSON.stringify({ error_code: code, message: err.message }), status, {
+    const code = status === 413 ? 'RESOURCE_EXHAUSTED' : 'BAD_REQUEST';
+    return c.body(JSON.stringify({ error_code: code, message: err.message || 'Bad Request' }), status, {
       'content-type': 'application/json',
     });
   }
+  // The stack and any driver text (a PostgreSQL message can quote SQL) stay in the server's log.
   console.error(`[loom] ${c.req.method} ${c.req.path} failed:`, err);
   return c.body(JSON.stringify({ error_code: 'INTERNAL_ERROR', message: 'Internal server error' }), 500, {
     'content-type': 'application/json',

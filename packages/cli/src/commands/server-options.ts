@@ -1,6 +1,12 @@
 /** Turns `loom server` flags (and MLflow's environment variables) into a frozen ServerConfig. */
 import { isAbsolute, resolve } from 'node:path';
-import { webhookSettingsFromEnv, type S3Settings, type ServerConfig } from '@loom/core';
+import {
+  webhookSettingsFromEnv,
+  type S3Settings,
+  type SecuritySettings,
+  type ServerConfig,
+} from '@loom/core';
+import { parseFrameOptions } from '@loom/server';
 import { authConfigFor } from './auth-options';
 
 export interface ServerFlags {
@@ -15,6 +21,11 @@ export interface ServerFlags {
   poolSize?: string;
   /** `basic-auth` turns on MLflow's basic-auth app. */
   appName?: string;
+  allowedHosts?: string;
+  corsAllowedOrigins?: string;
+  xFrameOptions?: string;
+  disableSecurityMiddleware?: boolean;
+  maxBodyBytes?: string;
 }
 
 /** A local path or file: URI made absolute against `cwd`; other URIs pass through. */
@@ -43,6 +54,32 @@ function s3Settings(env: NodeJS.ProcessEnv): S3Settings {
     accessKeyId: env.AWS_ACCESS_KEY_ID || undefined,
     secretAccessKey: env.AWS_SECRET_ACCESS_KEY || undefined,
     sessionToken: env.AWS_SESSION_TOKEN || undefined,
+  };
+  return Object.freeze(settings);
+}
+
+/** A comma-separated list as its trimmed, non-empty items; undefined when it names none. */
+function commaList(text: string | undefined): string[] | undefined {
+  const items = (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  return items.length ? items : undefined;
+}
+
+/** MLflow 3's security middleware settings (flags, then `MLFLOW_SERVER_*`), and Loom's body cap. */
+function securitySettings(flags: ServerFlags, env: NodeJS.ProcessEnv): SecuritySettings {
+  const xFrameOptions = flags.xFrameOptions ?? env.MLFLOW_SERVER_X_FRAME_OPTIONS;
+  parseFrameOptions(xFrameOptions); // fails on a value the server would not know
+  const maxBody = flags.maxBodyBytes ?? env.LOOM_SERVER_MAX_BODY_BYTES;
+  const settings: SecuritySettings = {
+    allowedHosts: commaList(flags.allowedHosts ?? env.MLFLOW_SERVER_ALLOWED_HOSTS),
+    corsAllowedOrigins: commaList(flags.corsAllowedOrigins ?? env.MLFLOW_SERVER_CORS_ALLOWED_ORIGINS),
+    xFrameOptions,
+    disabled:
+      Boolean(flags.disableSecurityMiddleware) ||
+      env.MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE?.toLowerCase() === 'true',
+    maxBodyBytes: maxBody === undefined ? undefined : positiveInt('max body bytes', maxBody, 1024, 2 ** 31),
   };
   return Object.freeze(settings);
 }
@@ -77,6 +114,7 @@ export function toServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv, cwd: 
     s3: s3Settings(env),
     webhooks: webhookSettingsFromEnv(env),
     auth: authConfigFor(flags.appName, env, cwd),
+    security: securitySettings(flags, env),
   };
   if (config.artifactsOnly && !config.serveArtifacts) {
     throw new Error('--artifacts-only requires artifact serving; drop --no-serve-artifacts');

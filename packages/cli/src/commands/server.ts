@@ -37,6 +37,20 @@ export function serverCommand(name: string, description: string): Command {
     )
     .option('-w, --workers <n>', 'number of server processes sharing the port (PostgreSQL; SQLite keeps 1)')
     .option('--pool-size <n>', 'PostgreSQL connections per server process (default 10)')
+    .option(
+      '--allowed-hosts <hosts>',
+      'comma-separated Host headers to serve, * wildcards (default: localhost, private networks and --host)',
+    )
+    .option(
+      '--cors-allowed-origins <origins>',
+      'comma-separated browser origins that may call the API, * wildcards (localhost always may)',
+    )
+    .option('--x-frame-options <value>', 'SAMEORIGIN (default), DENY, or NONE to allow framing')
+    .option(
+      '--disable-security-middleware',
+      'drop the Host check, CORS checks and security headers (behind a proxy that does them)',
+    )
+    .option('--max-body-bytes <n>', 'largest request body outside artifact uploads (default 33554432)')
     .addOption(new Option('--gunicorn-opts <opts>', 'accepted for MLflow compatibility; ignored').hideHelp())
     .addOption(new Option('--uvicorn-opts <opts>', 'accepted for MLflow compatibility; ignored').hideHelp())
     .action(async (flags: ServerFlags) => {

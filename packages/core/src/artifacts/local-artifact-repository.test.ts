@@ -91,6 +91,8 @@ describe('LocalArtifactRepository', () => {
     expect(await repo.listArtifacts('t')).toEqual([{ path: 't/a', isDir: true }]);
     await repo.deleteArtifacts('t');
     await repo.deleteArtifacts('never-was');
+    // Under a file nothing can be either (found by the artifact path fuzzer: it was a 500).
+    await repo.deleteArtifacts('keep.txt/below');
     expect(await repo.listArtifacts('')).toEqual([{ path: 'keep.txt', isDir: false, fileSize: 1 }]);
   });
 

@@ -127,7 +127,12 @@ export class LocalArtifactRepository implements ArtifactRepository {
     // Only an explicit '' deletes the whole repository folder (as MLflow's local repository does);
     // '.' or 'a/..' reaching the root is far more likely a mistake or an attack.
     if (absolute === this.rootDir && trimSlashes(target) !== '') throw invalidParameter('Invalid path');
-    await rm(absolute, { recursive: true, force: true });
+    try {
+      await rm(absolute, { recursive: true, force: true });
+    } catch (err) {
+      // A path through a file names nothing, like a missing one (which `force` already ignores).
+      if (errno(err) !== 'ENOTDIR') throw err;
+    }
   }
 
   /** Creates the parent folders of `absolute`; a file in the way is the caller's error. */

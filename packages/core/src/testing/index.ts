@@ -4,3 +4,4 @@ export * from './test-database';
 export * from './test-s3';
 export * from './postgres-availability';
 export * from './store-fixture';
+export * from './fuzz';

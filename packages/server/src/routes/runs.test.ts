@@ -360,6 +360,12 @@ describe('runs: logging', () => {
     expect(summaries.body.dataset_summaries).toEqual([
       { experiment_id: '0', name: 'iris', digest: 'abc123', context: 'training' },
     ]);
+    // Ids that are no number match nothing, on PostgreSQL too (found by the endpoint fuzzer).
+    const odd = await t.call('POST', '/ajax-api/2.0/mlflow/experiments/search-datasets', {
+      experiment_ids: ['m-abc', '0'],
+    });
+    expect(odd.status).toBe(200);
+    expect(odd.body.dataset_summaries).toHaveLength(1);
     const bad = await t.post('/runs/log-inputs', { run_id: id, datasets: [{ dataset: { name: 'x' } }] });
     expect(bad.status).toBe(400);
     const longDigest = await t.post('/runs/log-inputs', {

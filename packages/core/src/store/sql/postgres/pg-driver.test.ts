@@ -105,6 +105,25 @@ describe('PostgresDriver', () => {
   });
 });
 
+describe('text PostgreSQL cannot store', () => {
+  it('is INVALID_PARAMETER_VALUE, in a query and in a transaction, and leaves the pool usable', async () => {
+    const nul = (run: () => Promise<unknown>) =>
+      run().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    for (const err of [
+      await nul(() => db.all('SELECT k FROM t WHERE k = ?', ['a\u0000b'])),
+      await nul(() => db.transaction((tx) => tx.run('INSERT INTO t (k, v) VALUES (?, 1)', ['\u0000']))),
+    ]) {
+      expect(err).toBeInstanceOf(LoomError);
+      expect((err as LoomError).code).toBe('INVALID_PARAMETER_VALUE');
+      expect((err as LoomError).message).not.toMatch(/SELECT|INSERT|portal/);
+    }
+    expect(await db.get('SELECT COUNT(*) AS n FROM t WHERE k = ?', ['\u0000x'.slice(1)])).toEqual({ n: 0 });
+  });
+});
+
 describe('doubles', () => {
   it('are exact as text even where the server is set to print fewer digits', async () => {
     const uri = new URL(postgresConnectionString(backend.uri));

@@ -98,6 +98,21 @@ function unavailable(err: unknown): unknown {
   return new LoomError('TEMPORARILY_UNAVAILABLE', 'The tracking database is unavailable; retry later.');
 }
 
+// Text PostgreSQL cannot store: NUL characters (22021) or characters outside the encoding (22P05).
+// SQLite stores them; here they are the caller's bad input, not an internal error.
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
+/** The error a failed query is reported as: bad text is a 400, a lost database a 503, the rest as is. */
+function translate(err: unknown): unknown {
+  if (UNSTORABLE_TEXT.has(sqlState(err) ?? '')) {
+    return new LoomError(
+      'INVALID_PARAMETER_VALUE',
+      'A text value holds a character the database cannot store (such as NUL, \\u0000).',
+    );
+  }
+  return unavailable(err);
+}
+
 type Run = (query: pg.QueryConfig) => Promise<pg.QueryResult>;
 
 /** The four query shapes over one way of running a query (a pooled connection, or a transaction's). */
@@ -147,7 +162,7 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
         return res;
       } catch (err) {
         client.release(isConnectionError(err) ? (err as Error) : undefined);
-        throw unavailable(err);
+        throw translate(err);
       }
     });
     this.pool = pool;
@@ -178,7 +193,7 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
         return await this.attempt(fn);
       } catch (err) {
         const state = sqlState(err);
-        if (!state || !RETRYABLE.has(state) || attempt >= MAX_ATTEMPTS) throw unavailable(err);
+        if (!state || !RETRYABLE.has(state) || attempt >= MAX_ATTEMPTS) throw translate(err);
         // A little jitter so two transactions that collided do not collide again.
         await pause(attempt * 5 + Math.random() * 10);
       }

@@ -1,7 +1,8 @@
 /** Dataset inputs and model inputs/outputs of runs. */
 import type { Dataset, DatasetSummary, KeyValue } from '../../../tracking/entities';
 import type { SqlDriver, Queryable } from '../driver';
-import { num, placeholders } from '../sql-util';
+import { num } from '../sql-util';
+import { experimentIdCondition } from '../../../tracking/search/scope-sql';
 import { activeRunRow } from './runs';
 
 export const DATASET_CONTEXT_TAG = 'mlflow.data.context';
@@ -74,6 +75,8 @@ export async function searchDatasets(
   q: Queryable,
   experimentIds: readonly string[],
 ): Promise<DatasetSummary[]> {
+  // Ids that are no number match nothing (PostgreSQL would refuse to compare them with a BIGINT).
+  const ids = experimentIdCondition('d.experiment_id', experimentIds);
   const rows = await q.all<{
     experiment_id: number | string;
     name: string;
@@ -84,9 +87,9 @@ export async function searchDatasets(
      FROM datasets d
      JOIN run_inputs i ON i.dataset_pk = d.dataset_pk
      LEFT JOIN input_tags t ON t.run_pk = i.run_pk AND t.dataset_pk = i.dataset_pk AND t.key = ?
-     WHERE d.experiment_id IN ${placeholders(experimentIds.length)}
+     WHERE ${ids.sql}
      ORDER BY d.experiment_id, d.name, d.digest LIMIT 1000`,
-    [DATASET_CONTEXT_TAG, ...experimentIds],
+    [DATASET_CONTEXT_TAG, ...ids.params],
   );
   return rows.map((r) => ({
     experimentId: String(r.experiment_id),

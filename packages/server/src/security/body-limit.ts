@@ -1,0 +1,31 @@
+/**
+ * A cap on request bodies that are read whole (JSON): larger ones are answered 413 before they are
+ * buffered. Artifact uploads stream to the store and are not capped here; the UI's upload keeps
+ * its own 10 MB limit and MLflow's message.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+
+/** Routes whose bodies stream to the artifact store, never held in memory. */
+const STREAMED_UPLOADS: readonly RegExp[] = [
+  /^\/(?:ajax-)?api\/2\.0\/mlflow-artifacts\/artifacts\//, // proxy PUT of one file
+  /^\/(?:ajax-)?api\/2\.0\/mlflow-artifacts\/mpu\/part\//, // multipart part
+  /^\/ajax-api\/2\.0\/mlflow\/upload-artifact$/, // the UI's upload (limited by its route)
+];
+
+/** True when `method path` is a streamed artifact upload. */
+export function isStreamedUpload(method: string, path: string): boolean {
+  return (method === 'PUT' || method === 'POST') && STREAMED_UPLOADS.some((re) => re.test(path));
+}
+
+/** 413 (RESOURCE_EXHAUSTED, via the error handler) for bodies over `maxBytes`, streamed uploads aside. */
+export function bodyLimit(maxBytes: number): MiddlewareHandler {
+  const limit = honoBodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new HTTPException(413, { message: `Request body exceeds the limit of ${maxBytes} bytes.` });
+    },
+  });
+  return (c, next) => (isStreamedUpload(c.req.method, c.req.path) ? next() : limit(c, next));
+}
