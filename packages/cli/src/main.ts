@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { LoomError } from '@loom/protocol';
 import { serverCommand } from './commands/server';
 import { dbCommand } from './commands/db';
+import { modelsCommand } from './commands/models';
 
 // The AWS SDK warns on Node 20 that releases after January 2027 will need Node 22; ours is pinned
 // to one that supports Node 20, so the multi-line warning would only bury real errors.
@@ -14,6 +15,7 @@ const program = new Command('loom')
 program.addCommand(serverCommand('server', 'Run the tracking server (REST API, artifact proxy and UI).'));
 program.addCommand(serverCommand('ui', 'Run the tracking server with the UI (same as `server`).'));
 program.addCommand(dbCommand());
+program.addCommand(modelsCommand());
 
 try {
   await program.parseAsync(process.argv);
