@@ -27,7 +27,14 @@ const isTensorMeta = (m: ort.InferenceSession.ValueMetadata): m is ort.Inference
 /** MLflow's `onnx_session_options` mapped onto onnxruntime-node's session options. */
 export function sessionOptions(config: FlavorConfig): ort.InferenceSession.SessionOptions {
   const raw = (config.onnx_session_options ?? {}) as Record<string, unknown>;
-  const options: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'] };
+  // One thread, no spinning, unless the model asks otherwise: the requests the server handles are
+  // small, and an idle thread pool spinning between runs takes the CPU the HTTP side needs.
+  const options: ort.InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  };
   if (typeof raw.intra_op_num_threads === 'number') options.intraOpNumThreads = raw.intra_op_num_threads;
   if (typeof raw.inter_op_num_threads === 'number') options.interOpNumThreads = raw.inter_op_num_threads;
   if (raw.execution_mode === 'PARALLEL') options.executionMode = 'parallel';
