@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type LoomClient } from '@loom/client';
-import { logModel } from '@loom/models';
+import { loadModel, logModel } from '@loom/models';
 import {
   linearReference,
   mlpReference,
@@ -162,6 +162,17 @@ describe('loom models serve', () => {
       rows.forEach((r, i) => expect(got[i]!.y, uri).toBeCloseTo(linearReference(r), 5));
       expect(await s.stop()).toBe(0);
     }
+    const inProcess = await loadModel('models:/linear@champion', {
+      trackingUri: tracking.url,
+      cacheDir: join(dir, 'sdk-cache'),
+    });
+    const direct = (await inProcess.predict({
+      kind: 'tensor',
+      array: { shape: [1, 3], data: [1, 2, 3] },
+    })) as { y: number }[];
+    expect(direct[0]!.y).toBeCloseTo(linearReference([1, 2, 3]), 5);
+    await inProcess.close();
+
     const mlp = await serve(['-m', `runs:/${runId}/mlp`], env);
     expectMlp((await score(mlp.url, { inputs: MLP_ROWS })).json.predictions);
     await mlp.stop();

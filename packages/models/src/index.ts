@@ -22,7 +22,7 @@ export {
 export { enforceInput, enforceParams } from './enforce';
 export type { ModelInput, NdArray, DataFrame } from './model-input';
 export type { InputExample } from './model-files';
-export { loadModelDir, chooseFlavor, type Model } from './load-model';
+export { loadModel, loadModelDir, chooseFlavor, type Model } from './load-model';
 export { saveOnnxModel, ONNXRUNTIME_NODE_VERSION, type SaveOnnxOptions } from './flavors/onnx-save';
 export { saveJsFunctionModel, type SaveJsFunctionOptions } from './flavors/js-function';
 export { parseModelUri, type ModelUri } from './uri/model-uri';

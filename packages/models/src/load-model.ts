@@ -11,6 +11,7 @@ import { onnxFlavor } from './flavors/onnx';
 import { readMLmodel, type FlavorConfig, type MLmodel } from './mlmodel';
 import type { ModelInput } from './model-input';
 import { parseSignature, type Signature } from './signature';
+import { downloadModel, type DownloadOptions } from './uri/download-model';
 
 /** Loom's flavors, in order of preference. */
 const FLAVORS: FlavorLoader[] = [onnxFlavor, jsFunctionFlavor];
@@ -61,4 +62,9 @@ export async function loadModelDir(dir: string, options: LoadOptions = {}): Prom
     },
     close: () => loaded.close(),
   };
+}
+
+/** Loads the model at `uri` (local path, runs:/, models:/), downloading it through the tracking server. */
+export async function loadModel(uri: string, options: DownloadOptions & LoadOptions = {}): Promise<Model> {
+  return loadModelDir(await downloadModel(uri, options), options);
 }
