@@ -3,9 +3,11 @@
  * (4 → 8 → 2, built in code) as Python MLflow lays out an ONNX model, serves it with the real
  * `loom models serve` CLI in its own process, and posts `{"inputs": [[…4 floats…]]}` — one row per
  * request — to /invocations with 1 and 32 requests in flight, against GET /ping as the HTTP floor.
- * Each configuration (batching on/off, 1 or 2 workers) gets a fresh server.
+ * Configurations (batching on/off, 1 or 2 workers) each get their own server, all started up front;
+ * rounds interleave them.
  *
- * Flags: --requests N per measurement (20000)  --warmup N (2000)  --configs default,no-batching,workers-2
+ * Flags: --requests N per measurement (10000)  --warmup N (1000)  --rounds N (3)
+ *        --configs default,no-batching,workers-2
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,13 +23,15 @@ import { int, markdownTable, ms, summarize, table } from './stats';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({
   options: {
-    requests: { type: 'string', default: '20000' },
-    warmup: { type: 'string', default: '2000' },
+    requests: { type: 'string', default: '10000' },
+    warmup: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '3' },
     configs: { type: 'string', default: 'default,no-batching,workers-2' },
   },
 });
 const REQUESTS = Number(flags.requests);
 const WARMUP = Number(flags.warmup);
+const ROUNDS = Number(flags.rounds);
 const CONFIGS: Record<string, string[]> = {
   default: [],
   'no-batching': ['--no-batching'],
@@ -64,17 +68,11 @@ function stop(child: ChildProcess): Promise<void> {
 
 interface Result {
   rps: number;
-  p50: number;
-  p99: number;
+  latencies: number[];
 }
 
 /** `total` requests spread over `concurrency` sequential chains; latency per request, rate overall. */
-async function load(
-  client: BenchClient,
-  send: () => Promise<unknown>,
-  total: number,
-  concurrency: number,
-): Promise<Result> {
+async function load(send: () => Promise<unknown>, total: number, concurrency: number): Promise<Result> {
   const latencies: number[] = [];
   let next = 0;
   const chain = async () => {
@@ -87,44 +85,66 @@ async function load(
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, chain));
   const wall = performance.now() - t0;
-  const s = summarize(latencies);
-  return { rps: (total / wall) * 1000, p50: s.median, p99: s.p99 };
+  return { rps: (total / wall) * 1000, latencies };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'loom-bench-scoring-'));
 const modelDir = await writePythonOnnxModel(join(dir, 'mlp'));
 const body = json({ inputs: [[5.1, 3.5, 1.4, 0.2]] });
-const rows: string[][] = [];
+const names = flags.configs.split(',');
+// Every configuration is started up front and the rounds interleave them, so the machine's drift
+// (other work on the same cores) spreads over all of them instead of favouring whichever ran first.
+const servers = new Map<string, { url: string; child: ChildProcess }>();
+/** Per config, request and concurrency: req/s of each round, latencies of all rounds. */
+const results = new Map<string, { rps: number[]; latencies: number[]; vsPing: number[] }>();
 try {
-  for (const name of flags.configs.split(',')) {
+  for (const name of names) {
     const extra = CONFIGS[name];
     if (!extra) throw new Error(`unknown config ${name}; known: ${Object.keys(CONFIGS).join(', ')}`);
-    const { url, child } = await startScorer(modelDir, extra);
-    const answer = JSON.parse((await new BenchClient(url).post('/invocations', body)).toString()) as {
+    const server = await startScorer(modelDir, extra);
+    servers.set(name, server);
+    const answer = JSON.parse((await new BenchClient(server.url).post('/invocations', body)).toString()) as {
       predictions: { y: number[][] };
     };
     if (answer.predictions.y[0]?.length !== 2) throw new Error(`unexpected answer ${JSON.stringify(answer)}`);
-    for (const concurrency of [1, 32]) {
-      const client = new BenchClient(url, concurrency);
-      const ping = () => client.get('/ping');
-      const invoke = () => client.post('/invocations', body);
-      await load(client, invoke, WARMUP, concurrency);
-      for (const [what, send] of [
-        ['GET /ping', ping],
-        ['POST /invocations', invoke],
-      ] as const) {
-        const r = await load(client, send, REQUESTS, concurrency);
-        rows.push([name, what, String(concurrency), int(r.rps), ms(r.p50), ms(r.p99)]);
+  }
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const name of names) {
+      for (const concurrency of [1, 32]) {
+        const client = new BenchClient(servers.get(name)!.url, concurrency);
+        const ping = () => client.get('/ping');
+        const invoke = () => client.post('/invocations', body);
+        await load(invoke, WARMUP, concurrency);
+        const floor = await load(ping, REQUESTS, concurrency);
+        const scored = await load(invoke, REQUESTS, concurrency);
+        client.close();
+        for (const [what, r] of [
+          ['GET /ping', floor],
+          ['POST /invocations', scored],
+        ] as const) {
+          const key = `${name}|${what}|${concurrency}`;
+          const acc = results.get(key) ?? { rps: [], latencies: [], vsPing: [] };
+          acc.rps.push(r.rps);
+          acc.latencies.push(...r.latencies);
+          acc.vsPing.push(r.rps / floor.rps);
+          results.set(key, acc);
+        }
         console.log(
-          `${name} ${what} c=${concurrency}: ${int(r.rps)} req/s, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`,
+          `round ${round} ${name} c=${concurrency}: /ping ${int(floor.rps)} req/s, /invocations ${int(scored.rps)} req/s`,
         );
       }
-      client.close();
     }
-    await stop(child);
   }
 } finally {
+  for (const { child } of servers.values()) await stop(child);
   rmSync(dir, { recursive: true, force: true });
 }
-const header = ['config', 'request', 'in flight', 'req/s', 'p50', 'p99'];
+const median = (xs: number[]) => summarize(xs).median;
+const rows = [...results.entries()].map(([key, r]) => {
+  const [name, what, concurrency] = key.split('|') as [string, string, string];
+  const lat = summarize(r.latencies);
+  const ratio = what === 'GET /ping' ? '1.00' : median(r.vsPing).toFixed(2);
+  return [name, what, concurrency, int(median(r.rps)), ratio, ms(lat.median), ms(lat.p99)];
+});
+const header = ['config', 'request', 'in flight', 'req/s (median of rounds)', '÷ /ping', 'p50', 'p99'];
 console.log(`\n${table(header, rows)}\n\n${markdownTable(header, rows)}`);

@@ -67,7 +67,10 @@ export function scoringHandler(model: Model, options: ScoringOptions = {}) {
         send(json(405, { error_code: 'BAD_REQUEST', message: 'Use POST for /invocations' }));
         return;
       }
-      void invocations(req, model, maxBody, timeoutMs).then(send);
+      void invocations(req, model, maxBody, timeoutMs).then(send, (err: unknown) =>
+        // Only the request stream itself can fail here (a client that hung up mid-body).
+        send(errorAnswer(new LoomError('BAD_REQUEST', `Could not read the request: ${String(err)}`))),
+      );
     } else {
       send(errorAnswer(new LoomError('ENDPOINT_NOT_FOUND', `No route ${req.method} ${path}`)));
     }

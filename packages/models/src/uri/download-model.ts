@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createClient, proxyPathOf, type LoomClient } from '@loom/client';
 import { invalidParameter, LoomError, type FileInfoJson } from '@loom/protocol';
 import { parseModelUri } from './model-uri';
@@ -126,6 +126,10 @@ async function fetchTree(tree: Tree, path: string, target: string): Promise<stri
       throw new LoomError('RESOURCE_DOES_NOT_EXIST', `No model files under '${path || '/'}'`);
     for (const file of files) {
       const rel = path ? file.slice(path.length).replace(/^\/+/, '') : file;
+      // The listing comes from a server: never let one of its paths climb out of the model folder.
+      if (rel.split('/').some((seg) => seg === '..') || isAbsolute(rel)) {
+        throw invalidParameter(`Refusing to download '${file}': the path leaves the model folder`);
+      }
       const dest = join(staging, rel);
       await mkdir(dirname(dest), { recursive: true });
       await writeFile(dest, await tree.read(file));
