@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveOnnxModel } from '../flavors/onnx-save';
 import { column } from '../signature';
-import { linearGraph, mlpGraph } from './onnx-graphs';
+import { linearGraph, mlpExternalWeights, mlpGraph } from './onnx-graphs';
 
 /** Saves the linear model with Loom's `saveOnnxModel`: columns a, b, c (double) → y. */
 export async function saveLinearModel(dir: string): Promise<string> {
@@ -82,10 +82,24 @@ const REQUIREMENTS = 'mlflow==2.17.2\nonnx==1.17.0\nonnxruntime==1.19.2';
 /** One example row of the MLP. */
 export const MLP_EXAMPLE = [[5.1, 3.5, 1.4, 0.2]];
 
-/** Writes the MLP as Python MLflow's onnx flavor lays it out; `extra` overrides MLmodel text. */
-export async function writePythonOnnxModel(dir: string, mlmodel = PYTHON_MLMODEL): Promise<string> {
+/** The file MLflow's `save_as_external_data` puts large tensors in (named after the tensor). */
+export const EXTERNAL_DATA_FILE = 'W1';
+
+/**
+ * Writes the MLP as Python MLflow's onnx flavor lays it out. `externalData` moves the first layer's
+ * weights into a file beside model.onnx, as MLflow does for tensors over 1 KB by default.
+ */
+export async function writePythonOnnxModel(
+  dir: string,
+  { externalData = false, mlmodel = PYTHON_MLMODEL } = {},
+): Promise<string> {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'model.onnx'), mlpGraph());
+  if (externalData) {
+    await writeFile(join(dir, 'model.onnx'), mlpGraph(EXTERNAL_DATA_FILE));
+    await writeFile(join(dir, EXTERNAL_DATA_FILE), mlpExternalWeights());
+  } else {
+    await writeFile(join(dir, 'model.onnx'), mlpGraph());
+  }
   await writeFile(join(dir, 'MLmodel'), mlmodel);
   await writeFile(join(dir, 'conda.yaml'), CONDA);
   await writeFile(join(dir, 'python_env.yaml'), PYTHON_ENV);

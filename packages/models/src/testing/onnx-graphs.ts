@@ -64,8 +64,29 @@ const B1 = Array.from({ length: HIDDEN }, (_, i) => (i % 3) / 10 - 0.1);
 const W2 = Array.from({ length: HIDDEN * OUT }, (_, i) => (((i * 5) % 9) - 4) / 3);
 const B2 = [0.25, -0.25];
 
-/** `y[batch, 2] = relu(x[batch, 4] · W1 + b1) · W2 + b2`. */
-export function mlpGraph(): Uint8Array {
+/** The first layer's weights as raw little-endian float32: what an external-data file holds. */
+export function mlpExternalWeights(): Uint8Array {
+  return new Uint8Array(Float32Array.from(W1).buffer);
+}
+
+/**
+ * `y[batch, 2] = relu(x[batch, 4] · W1 + b1) · W2 + b2`. With `externalFile`, W1 is not in the graph
+ * but in that file beside it (`mlpExternalWeights()`), as MLflow's `save_as_external_data` writes.
+ */
+export function mlpGraph(externalFile?: string): Uint8Array {
+  const w1 = externalFile
+    ? {
+        name: 'W1',
+        dataType: FLOAT,
+        dims: [IN, HIDDEN],
+        dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+        externalData: [
+          { key: 'location', value: externalFile },
+          { key: 'offset', value: '0' },
+          { key: 'length', value: String(IN * HIDDEN * 4) },
+        ],
+      }
+    : { name: 'W1', dataType: FLOAT, dims: [IN, HIDDEN], floatData: W1 };
   return encode({
     name: 'mlp',
     node: [
@@ -76,7 +97,7 @@ export function mlpGraph(): Uint8Array {
       { opType: 'Add', input: ['y0', 'b2'], output: ['y'] },
     ],
     initializer: [
-      { name: 'W1', dataType: FLOAT, dims: [IN, HIDDEN], floatData: W1 },
+      w1,
       { name: 'b1', dataType: FLOAT, dims: [HIDDEN], floatData: B1 },
       { name: 'W2', dataType: FLOAT, dims: [HIDDEN, OUT], floatData: W2 },
       { name: 'b2', dataType: FLOAT, dims: [OUT], floatData: B2 },
