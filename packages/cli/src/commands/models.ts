@@ -29,6 +29,11 @@ function positiveInt(what: string) {
   };
 }
 
+function portNumber(value: string): string {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('--port must be 0-65535');
+  return value;
+}
+
 /** Builds the `models` command group. */
 export function modelsCommand(): Command {
   const models = new Command('models').description('Serve models saved in the MLmodel format.');
@@ -44,7 +49,7 @@ export function modelsCommand(): Command {
       'runs:/<run>/<path>, models:/<name>/<version|stage|latest>, models:/<name>@<alias> or a local path',
     )
     .option('-h, --host <host>', 'interface to listen on', '127.0.0.1')
-    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '5000')
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', portNumber, '5000')
     .option(
       '-t, --timeout <seconds>',
       'answer 504 when a request takes longer',
