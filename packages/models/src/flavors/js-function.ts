@@ -28,6 +28,7 @@ export function plainInput(input: ModelInput): unknown {
   );
 }
 
+/** Loads `js_function` models: imports the saved module and calls its `predict`. */
 export const jsFunctionFlavor: FlavorLoader = {
   name: 'js_function',
   async load(dir: string, config: FlavorConfig): Promise<LoadedModel> {

@@ -7,6 +7,7 @@
 /** Runs many jobs as one; must return one result per job, in order. */
 export type BatchRun<J, R> = (jobs: J[]) => Promise<R[]>;
 
+/** Queues jobs behind the running inference and runs each queue as one batch. */
 export class MicroBatcher<J, R> {
   private running = false;
   private queue: { job: J; resolve(r: R): void; reject(e: unknown): void }[] = [];

@@ -165,6 +165,7 @@ export function onnxFile(dir: string, config: FlavorConfig): string {
   return join(dir, typeof config.data === 'string' ? config.data : 'model.onnx');
 }
 
+/** Loads `onnx` models (or pyfuncs whose loader is `mlflow.onnx`) into an onnxruntime session. */
 export const onnxFlavor: FlavorLoader = {
   name: 'onnx',
   async load(dir: string, config: FlavorConfig, _mlmodel, options: LoadOptions): Promise<LoadedModel> {
