@@ -191,6 +191,9 @@ describe('loom models serve', () => {
     const out = await runCli(['models', 'serve', '-m', sk, '-p', '0']);
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(/flavors \(python_function, sklearn\) need Python.*ONNX/);
+    const pool = await runCli(['models', 'serve', '-m', sk, '-p', '0', '--workers', '2']);
+    expect(pool.code).toBe(1);
+    expect(pool.stderr.match(/need Python/g)).toHaveLength(1);
     const noServer = await runCli(['models', 'serve', '-m', 'models:/linear/1', '-p', '0'], {
       env: { MLFLOW_TRACKING_URI: undefined },
     });

@@ -5,7 +5,7 @@
  */
 import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
-import { downloadModel, loadModelDir, startScoringServer } from '@loom/models';
+import { chooseFlavor, downloadModel, loadModelDir, readMLmodel, startScoringServer } from '@loom/models';
 
 interface ServeFlags {
   modelUri: string;
@@ -88,7 +88,11 @@ async function serve(flags: ServeFlags): Promise<void> {
       trackingUri: process.env.MLFLOW_TRACKING_URI,
       cacheDir: process.env.LOOM_MODEL_CACHE,
     }));
-  if (workers > 1 && cluster.isPrimary) return runPrimary(dir, workers, flags);
+  if (workers > 1 && cluster.isPrimary) {
+    // Refuse a model no worker could load here, once, rather than in every worker.
+    chooseFlavor(await readMLmodel(dir));
+    return runPrimary(dir, workers, flags);
+  }
 
   const model = await loadModelDir(dir, { batching: flags.batching });
   const server = await startScoringServer(
