@@ -5,6 +5,7 @@ import { serverCommand } from './commands/server';
 import { dbCommand } from './commands/db';
 import { syncCommand } from './commands/sync';
 import { runCommand } from './commands/run';
+import { modelsCommand } from './commands/models';
 
 // The AWS SDK warns on Node 20 that releases after January 2027 will need Node 22; ours is pinned
 // to one that supports Node 20, so the multi-line warning would only bury real errors.
@@ -18,6 +19,7 @@ program.addCommand(serverCommand('ui', 'Run the tracking server with the UI (sam
 program.addCommand(dbCommand());
 program.addCommand(syncCommand());
 program.addCommand(runCommand());
+program.addCommand(modelsCommand());
 
 try {
   await program.parseAsync(process.argv);

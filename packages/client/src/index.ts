@@ -17,7 +17,7 @@ export {
   type GetMetricHistoryBulkIntervalArgs,
   type GetMetricHistoryBucketsArgs,
 } from './metrics';
-export type { ArtifactListing, ArtifactHead } from './artifacts';
+export { proxyPathOf, type ArtifactListing, type ArtifactHead } from './artifacts';
 export type {
   SearchRegisteredModelsArgs,
   RegisteredModelsPage,

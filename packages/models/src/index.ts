@@ -1,0 +1,37 @@
+/** Models: the MLmodel format, signatures, flavors (onnx, js_function), model URIs and the scoring server. */
+export {
+  parseMLmodel,
+  stringifyMLmodel,
+  readMLmodel,
+  writeMLmodel,
+  type MLmodel,
+  type FlavorConfig,
+} from './mlmodel';
+export {
+  parseSignature,
+  storeSignature,
+  parseSchema,
+  column,
+  tensor,
+  type Signature,
+  type Schema,
+  type ColumnSpec,
+  type TensorSpec,
+  type ParamSpec,
+} from './signature';
+export { enforceInput, enforceParams } from './enforce';
+export type { ModelInput, NdArray, DataFrame } from './model-input';
+export type { InputExample } from './model-files';
+export { loadModel, loadModelDir, chooseFlavor, type Model } from './load-model';
+export { saveOnnxModel, ONNXRUNTIME_NODE_VERSION, type SaveOnnxOptions } from './flavors/onnx-save';
+export { saveJsFunctionModel, type SaveJsFunctionOptions } from './flavors/js-function';
+export { parseModelUri, type ModelUri } from './uri/model-uri';
+export { downloadModel, type DownloadOptions } from './uri/download-model';
+export { parseJsonRequest, parseCsvRequest, type ScoringRequest } from './serve/parse-request';
+export {
+  scoringHandler,
+  startScoringServer,
+  type ScoringOptions,
+  type RunningScoringServer,
+} from './serve/scoring-server';
+export { logModel, type LogModelArgs, type LoggedModel } from './log-model';
