@@ -1,26 +1,13 @@
 /** examples/train-logistic-regression.ts, run as a user would (npx tsx), against a real server. */
-import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from '@loom/client';
-import { REPO_ROOT, startCliServer, type CliServer } from '../support/cli-server';
+import { startCliServer, type CliServer } from '../support/cli-server';
+import { runExample } from '../support/example-script';
 
 let server: CliServer | undefined;
 afterAll(async () => {
   await server?.dispose();
 });
-
-function runExample(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/train-logistic-regression.ts'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
 
 describe('the logistic-regression example', () => {
   it('trains, logs every epoch, and the loss falls', async () => {

@@ -16,6 +16,7 @@ import {
   skipWithoutPostgres,
   type ScratchDatabase,
 } from '../support/scratch-postgres';
+import { runExample } from '../support/example-script';
 
 let server: CliServer;
 let client: LoomClient;
@@ -31,19 +32,6 @@ afterAll(async () => {
   await server?.dispose();
   rmSync(scratch, { recursive: true, force: true });
 });
-
-function runExample(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/train-logistic-regression.ts'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
 
 /** `localId -> serverRunId` lines of `loom sync`'s output. */
 const mapping = (stdout: string) =>
