@@ -50,3 +50,41 @@ export async function seedLongHistory(
     await store.close();
   }
 }
+
+/**
+ * Creates an experiment of `runs` runs in the store at `uri`, each with 5 params, 5 metrics and 2
+ * tags (as the tracking benchmark's runs), 8 creations in flight so SQLite's group commit batches them.
+ */
+export async function seedManyRuns(uri: string, artifactRoot: string, runs: number): Promise<string> {
+  const store = await openTrackingStore(uri, { defaultArtifactRoot: artifactRoot });
+  try {
+    const tracking = new TrackingService(store);
+    const experimentId = await tracking.createExperiment({ name: `table-bench-${Date.now()}` });
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < runs; i = next++) {
+        const run = await tracking.createRun({
+          experimentId,
+          runName: `run-${String(i).padStart(5, '0')}`,
+          startTime: 1_700_000_000_000 + i * 1000,
+        });
+        const metrics: Metric[] = [1, 2, 3, 4, 5].map((k) => ({
+          key: `m${k}`,
+          value: ((i * 7919 * k) % 1000) / 1000,
+          timestamp: 1_700_000_000_000 + i * 1000,
+          step: 0,
+        }));
+        const params = [1, 2, 3, 4, 5].map((k) => ({ key: `p${k}`, value: String((i + k) % 10) }));
+        const tags = [
+          { key: 'team', value: `team-${i % 4}` },
+          { key: 'stage', value: i % 2 ? 'dev' : 'prod' },
+        ];
+        await store.logBatch(run.info.runId, metrics, params, tags);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    return experimentId;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,14 +1,17 @@
 /**
- * Chart benchmark (`npm run bench:ui`; not part of the tests). Seeds one run with a 1,000,000-point
- * metric straight through the store, starts the real `loom server` CLI on it, and measures:
+ * UI benchmark (`npm run bench:ui`; not part of the tests). Seeds, straight through the store, an
+ * experiment of 10,000 runs and one run with a 1,000,000-point metric, starts the real `loom server`
+ * CLI on them, and measures:
  *
+ *   - time to a rendered runs table in Chromium: from `page.goto(/experiments/<id>)` to the first row
+ *     and the run count shown (the first load cold, then warm loads; median);
  *   - time to first drawn chart in Chromium: from `page.goto(/runs/<id>)` to the uPlot chart of
  *     the metric drawn with the spike in it (the first load cold, then warm loads; median);
  *   - the server's downsampled answer (get-history-bulk-interval with buckets=1000) against
  *     fetching the full history (get-history, 1,000,000 points) and MLflow's step sampling
  *     (bulk-interval, max_results 2500), over HTTP, median of a few.
  *
- * Flags (after `npm run bench:ui --`): --points N (default 1000000), --reps N (default 5),
+ * Flags (after `npm run bench:ui --`): --points N (default 1000000), --runs N (default 10000), --reps N (5),
  * --backend-store-uri postgresql://user@host:5432/db (an empty database; default a temp SQLite file).
  */
 import { spawnSync } from 'node:child_process';
@@ -19,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { hasChromium, launchBrowser } from '../e2e/browser';
-import { seedLongHistory } from './seed-history';
+import { seedLongHistory, seedManyRuns } from './seed-history';
 import { ServerProcess } from './server-process';
 import { int, ms, summarize, table } from './stats';
 
@@ -27,11 +30,13 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({
   options: {
     points: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '10000' },
     reps: { type: 'string', default: '5' },
     'backend-store-uri': { type: 'string' },
   },
 });
 const POINTS = Number(flags.points);
+const RUNS = Number(flags.runs);
 const REPS = Number(flags.reps);
 const say = (line: string) => console.log(line);
 
@@ -55,11 +60,38 @@ async function main() {
   let t = performance.now();
   const seeded = await seedLongHistory(uri, artifacts, POINTS);
   say(`  seeded in ${ms(performance.now() - t)}`);
+  say(`seeding ${int(RUNS)} runs through the store...`);
+  t = performance.now();
+  const tableExperiment = await seedManyRuns(uri, artifacts, RUNS);
+  say(`  seeded in ${ms(performance.now() - t)}`);
 
   const server = await ServerProcess.start({ repoRoot, backendStoreUri: uri, artifactDir: artifacts });
   const browser = await launchBrowser();
   const rows: string[][] = [];
   try {
+    // Time to a rendered runs table: navigation → the first row and the count line are on screen.
+    const tableMs: number[] = [];
+    for (let i = 0; i <= REPS; i++) {
+      await browser.page.goto('about:blank');
+      t = performance.now();
+      await browser.page.goto(`${server.url}/experiments/${tableExperiment}`);
+      await browser.page
+        .locator('[data-testid=run-table] [role=row] a.row-title')
+        .first()
+        .waitFor({ timeout: 60_000 });
+      await browser.page.getByTestId('run-count').waitFor({ timeout: 60_000 });
+      const wall = performance.now() - t;
+      say(`  table load ${i === 0 ? '(cold)' : i}: ${ms(wall)}`);
+      if (i === 0) rows.push([`runs table of ${int(RUNS)} runs, cold browser`, ms(wall), '—', '1']);
+      else tableMs.push(wall);
+    }
+    rows.push([
+      `runs table of ${int(RUNS)} runs, warm (median)`,
+      ms(summarize(tableMs).median),
+      '—',
+      String(REPS),
+    ]);
+
     // Time to first drawn chart: navigation → the chart element carries the spike as its max.
     const drawMs: number[] = [];
     const inPageMs: number[] = [];
