@@ -213,6 +213,24 @@ describe.skipIf(!ui.enabled)('web UI journeys', () => {
     await page.getByLabel('Scatter y').selectOption('metric:loss');
     await page.waitForURL(/sx=param%3Abatch_size.*sy=metric%3Aloss|sy=metric%3Aloss.*sx=param%3Abatch_size/);
     expect(Number(await page.getByTestId('scatter-plot').getAttribute('data-points'))).toBe(2);
+
+    // Runs 0 and 4 share lr and optimizer but not batch_size: "Only differences" hides the shared rows.
+    const [first, fifth] = [seeded.runs[0]!, seeded.runs[4]!];
+    await page.goto(
+      `${server.url}/experiments/${seeded.experimentId}/compare?runs=${first.runId},${fifth.runId}`,
+    );
+    const values = page.getByRole('table', { name: 'Comparison' });
+    await values.getByText('optimizer').waitFor();
+    expect(await values.locator('tr[data-differs=false]').count()).toBeGreaterThanOrEqual(2);
+    await page.getByLabel('Only differences').check();
+    await page.waitForURL(/diff=only/);
+    await until(
+      () => values.locator('tr[data-differs=false]').count(),
+      (n) => n === 0,
+      'the shared rows to hide',
+    );
+    await values.getByText('batch_size').waitFor();
+    expect(await values.getByText('optimizer').count()).toBe(0);
   });
 
   journey('long-metric-chart', async () => {

@@ -1,14 +1,14 @@
-/** Several runs of an experiment side by side: one metric overlaid, and their params and metrics. */
+/** Several runs of an experiment side by side: charts, plots, and their params and metrics (differences marked). */
 import { useMemo } from 'react';
 import type { RunJson } from '@loom/protocol';
-import { metricValue } from '@loom/client';
 import { loom } from '../../api';
 import { Link } from '../../components/link';
 import { PageHeader } from '../../components/page-header';
 import { Empty, ErrorBox, Loading } from '../../components/states';
 import { seriesColor } from '../../charts/palette';
 import { formatMetric } from '../../lib/format';
-import { paths, useLocation } from '../../lib/router';
+import { navigate, paths, useLocation, withParams } from '../../lib/router';
+import { diffRuns } from '../../lib/run-diff';
 import { useAsync } from '../../lib/use-async';
 import { MetricCharts } from '../metrics/metric-charts';
 import { ComparePlots } from './compare-plots';
@@ -38,6 +38,9 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
     [experimentId, idsKey],
   );
   const keys = useMemo(() => collectKeys(runs.data ?? []), [runs.data]);
+  const onlyDiffs = query.get('diff') === 'only';
+  const rows = useMemo(() => diffRuns(runs.data ?? []), [runs.data]);
+  const shownRows = onlyDiffs ? rows.filter((r) => r.differs) : rows;
   const chartRuns = useMemo(
     () =>
       (runs.data ?? []).map((r) => ({
@@ -106,6 +109,22 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
       <section className="card">
         <header className="card-header">
           <h2>Values</h2>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={onlyDiffs}
+              onChange={(e) =>
+                navigate(
+                  paths.compare(
+                    experimentId,
+                    withParams(query, { diff: e.target.checked ? 'only' : undefined }),
+                  ),
+                  { replace: true },
+                )
+              }
+            />
+            Only differences
+          </label>
         </header>
         <div className="card-body table-scroll">
           <table className="table table-compact" aria-label="Comparison">
@@ -121,37 +140,30 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
               </tr>
             </thead>
             <tbody>
-              {keys.metrics.map((k) => (
-                <tr key={`m-${k}`}>
+              {shownRows.map((row) => (
+                <tr
+                  key={`${row.kind}-${row.key}`}
+                  className={row.differs ? 'row-diff' : undefined}
+                  data-differs={row.differs}
+                >
                   <td className="mono key-cell">
-                    <span className="kind kind-metric">m</span>
-                    {k}
+                    <span className={`kind kind-${row.kind}`}>{row.kind === 'metric' ? 'm' : 'p'}</span>
+                    {row.key}
                   </td>
-                  {runs.data.map((r) => {
-                    const m = r.data.metrics?.find((x) => x.key === k);
-                    return (
-                      <td key={r.info.run_id} className="num mono">
-                        {m ? formatMetric(metricValue(m.value)) : '—'}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-              {keys.params.map((k) => (
-                <tr key={`p-${k}`}>
-                  <td className="mono key-cell">
-                    <span className="kind kind-param">p</span>
-                    {k}
-                  </td>
-                  {runs.data.map((r) => (
-                    <td key={r.info.run_id} className="mono">
-                      {r.data.params?.find((x) => x.key === k)?.value ?? '—'}
+                  {row.values.map((value, i) => (
+                    <td key={i} className={`mono${row.kind === 'metric' ? ' num' : ''}`}>
+                      {value === undefined
+                        ? '—'
+                        : row.kind === 'metric'
+                          ? formatMetric(value as number)
+                          : value}
                     </td>
                   ))}
                 </tr>
               ))}
             </tbody>
           </table>
+          {shownRows.length === 0 && <Empty title={onlyDiffs ? 'No differences' : 'No params or metrics'} />}
         </div>
       </section>
     </div>

@@ -13,7 +13,8 @@ import { useAsync } from '../../lib/use-async';
 import './registry.css';
 import { StageBadge } from './badges';
 import { sourceRunId } from './source-run';
-import { diffVersionRuns, parseVersionList } from './version-diff';
+import { diffRuns } from '../../lib/run-diff';
+import { parseVersionList } from './version-diff';
 
 interface Compared {
   version: ModelVersionJson;
@@ -46,7 +47,7 @@ export function CompareVersionsPage({ name }: { name: string }) {
       ),
     [name, key],
   );
-  const rows = useMemo(() => diffVersionRuns((compared.data ?? []).map((c) => c.run)), [compared.data]);
+  const rows = useMemo(() => diffRuns((compared.data ?? []).map((c) => c.run)), [compared.data]);
   const shown = onlyDiffs ? rows.filter((r) => r.differs) : rows;
 
   const header = (

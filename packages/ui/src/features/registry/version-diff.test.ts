@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunJson } from '@loom/protocol';
-import { diffVersionRuns, parseVersionList } from './version-diff';
+import { diffRuns } from '../../lib/run-diff';
+import { parseVersionList } from './version-diff';
 
 function run(metrics: Record<string, number | string>, params: Record<string, string>): RunJson {
   return {
@@ -20,9 +21,9 @@ function run(metrics: Record<string, number | string>, params: Record<string, st
   } as RunJson;
 }
 
-describe('diffVersionRuns', () => {
+describe('diffRuns', () => {
   it('lists metrics then params by key, marking only the rows whose values differ', () => {
-    const rows = diffVersionRuns([
+    const rows = diffRuns([
       run({ loss: 0.2, acc: 0.9 }, { lr: '0.1', depth: '3' }),
       run({ loss: 0.1, acc: 0.9 }, { lr: '0.1', depth: '4' }),
     ]);
@@ -35,18 +36,14 @@ describe('diffVersionRuns', () => {
   });
 
   it('treats a missing key or run as different, and two NaNs as the same', () => {
-    const rows = diffVersionRuns([
-      run({ loss: 'NaN', f1: 1 }, {}),
-      run({ loss: 'NaN' }, { seed: '7' }),
-      undefined,
-    ]);
+    const rows = diffRuns([run({ loss: 'NaN', f1: 1 }, {}), run({ loss: 'NaN' }, { seed: '7' }), undefined]);
     expect(rows.find((r) => r.key === 'loss')).toEqual({
       kind: 'metric',
       key: 'loss',
       values: [NaN, NaN, undefined],
       differs: true,
     });
-    expect(diffVersionRuns([run({ loss: 'NaN' }, {}), run({ loss: 'NaN' }, {})])[0]!.differs).toBe(false);
+    expect(diffRuns([run({ loss: 'NaN' }, {}), run({ loss: 'NaN' }, {})])[0]!.differs).toBe(false);
     expect(rows.find((r) => r.key === 'f1')!.values).toEqual([1, undefined, undefined]);
     expect(rows.find((r) => r.key === 'seed')!.differs).toBe(true);
   });
