@@ -7,6 +7,7 @@
  *   const { runs, nextPageToken } = await loom.searchRuns({ experimentIds: ['1'], filter: 'metrics.loss < 1' });
  */
 import * as artifacts from './artifacts';
+import * as auth from './auth';
 import * as experiments from './experiments';
 import * as governance from './governance';
 import { Http, type CallOptions, type ClientOptions } from './http';
@@ -25,7 +26,8 @@ type Endpoints = typeof experiments &
   typeof registeredModels &
   typeof modelVersions &
   typeof registryAudit &
-  typeof governance;
+  typeof governance &
+  Omit<typeof auth, 'PERMISSION_LEVELS'>;
 
 export type LoomClient = { readonly http: Http } & { readonly [K in keyof Endpoints]: Bound<Endpoints[K]> };
 
@@ -97,6 +99,23 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     listModelVersionActivities: bind(governance.listModelVersionActivities),
     getRegisteredModelProtections: bind(governance.getRegisteredModelProtections),
     setRegisteredModelProtections: bind(governance.setRegisteredModelProtections),
+    getCurrentUser: bind(auth.getCurrentUser),
+    createUser: bind(auth.createUser),
+    getUser: bind(auth.getUser),
+    updateUserPassword: bind(auth.updateUserPassword),
+    updateUserAdmin: bind(auth.updateUserAdmin),
+    deleteUser: bind(auth.deleteUser),
+    createExperimentPermission: bind(auth.createExperimentPermission),
+    getExperimentPermission: bind(auth.getExperimentPermission),
+    updateExperimentPermission: bind(auth.updateExperimentPermission),
+    deleteExperimentPermission: bind(auth.deleteExperimentPermission),
+    createRegisteredModelPermission: bind(auth.createRegisteredModelPermission),
+    getRegisteredModelPermission: bind(auth.getRegisteredModelPermission),
+    updateRegisteredModelPermission: bind(auth.updateRegisteredModelPermission),
+    deleteRegisteredModelPermission: bind(auth.deleteRegisteredModelPermission),
+    createAccessToken: bind(auth.createAccessToken),
+    listAccessTokens: bind(auth.listAccessTokens),
+    revokeAccessToken: bind(auth.revokeAccessToken),
   };
 }
 

@@ -39,3 +39,13 @@ export type {
   DeleteTransitionRequestArgs,
   SetRegisteredModelProtectionsArgs,
 } from './governance';
+export {
+  PERMISSION_LEVELS,
+  type PermissionLevel,
+  type UserJson,
+  type CurrentUserJson,
+  type ExperimentPermissionJson,
+  type RegisteredModelPermissionJson,
+  type AccessTokenJson,
+  type CreatedAccessToken,
+} from './auth';
