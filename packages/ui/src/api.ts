@@ -2,9 +2,11 @@
 import { createClient } from '@loom/client';
 import { LoomError } from '@loom/protocol';
 import { actingUserHeaders } from './lib/acting-user';
+import { authIsOn } from './lib/session';
 
-// Asked on every request, so switching the acting user in the top bar takes effect at once.
-export const loom = createClient({ headers: () => actingUserHeaders() });
+// Asked on every request, so switching the acting user in the top bar takes effect at once. With
+// authentication on, the browser sends the signed-in user's credentials and the UI adds none.
+export const loom = createClient({ headers: () => (authIsOn() ? {} : actingUserHeaders()) });
 
 /** A message for an error box: the server's message, with its code when it is not the usual one. */
 export function errorText(error: unknown): string {

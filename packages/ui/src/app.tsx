@@ -1,7 +1,10 @@
 /** The app shell: top bar and the page the URL names. */
 import { ActingAs } from './components/acting-as';
 import { Link } from './components/link';
-import { Empty } from './components/states';
+import { Empty, ErrorBox, Loading } from './components/states';
+import { UserMenu } from './components/user-menu';
+import { TokensPage } from './features/auth/tokens-page';
+import { UsersPage } from './features/auth/users-page';
 import { ComparePage } from './features/compare/compare-page';
 import { ExperimentsPage } from './features/experiments/experiments-page';
 import { CompareVersionsPage } from './features/registry/compare-versions-page';
@@ -12,6 +15,7 @@ import { RunPage } from './features/run/run-page';
 import { RunsPage } from './features/runs/runs-page';
 import { AuditLogPage } from './features/registry/audit-log-page';
 import { paths, useLocation, type Route } from './lib/router';
+import { loadSession, useSession } from './lib/session';
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -33,6 +37,10 @@ function Page({ route }: { route: Route }) {
       return <CompareVersionsPage key={route.name} name={route.name} />;
     case 'registry-audit':
       return <AuditLogPage />;
+    case 'tokens':
+      return <TokensPage />;
+    case 'admin-users':
+      return <UsersPage />;
     case 'not-found':
       return (
         <div className="page">
@@ -48,6 +56,9 @@ const MODEL_PAGES = new Set<Route['page']>(['models', 'model', 'model-version', 
 
 export function App() {
   const { route } = useLocation();
+  // Pages wait for the session: until it is known, the UI cannot tell whether to send "acting as".
+  loadSession();
+  const session = useSession();
   return (
     <>
       <nav className="topbar">
@@ -68,7 +79,7 @@ export function App() {
           Registry audit
         </Link>
         <span className="topbar-spacer" />
-        <ActingAs />
+        {session.status === 'on' ? <UserMenu user={session.user} /> : <ActingAs />}
         <a
           className="topnav"
           href="https://mlflow.org/docs/latest/rest-api.html"
@@ -79,7 +90,13 @@ export function App() {
         </a>
       </nav>
       <main>
-        <Page route={route} />
+        {session.status === 'loading' && <Loading />}
+        {session.status === 'error' && (
+          <div className="page">
+            <ErrorBox title="Could not reach the server" error={session.error} />
+          </div>
+        )}
+        {(session.status === 'on' || session.status === 'off') && <Page route={route} />}
       </main>
     </>
   );

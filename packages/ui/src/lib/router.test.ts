@@ -42,6 +42,13 @@ describe('matchRoute', () => {
     });
   });
 
+  it('maps the account and admin pages', () => {
+    expect(matchRoute(paths.tokens())).toEqual({ page: 'tokens' });
+    expect(matchRoute(paths.adminUsers(new URLSearchParams('user=a')).split('?')[0]!)).toEqual({
+      page: 'admin-users',
+    });
+  });
+
   it('edits query strings without dropping other keys', () => {
     const q = new URLSearchParams('filter=x&sort=metrics.loss');
     expect(withParams(q, { filter: undefined, cols: 'a' }).toString()).toBe('sort=metrics.loss&cols=a');

@@ -14,6 +14,8 @@ export type Route =
   | { page: 'model-version'; name: string; version: string }
   | { page: 'compare-versions'; name: string }
   | { page: 'registry-audit' }
+  | { page: 'tokens' }
+  | { page: 'admin-users' }
   | { page: 'not-found' };
 
 const seg = (s: string): string => {
@@ -38,6 +40,8 @@ export function matchRoute(pathname: string): Route {
   if (parts.length === 2 && parts[0] === 'registry' && parts[1] === 'audit-log')
     return { page: 'registry-audit' };
   if (parts[0] === 'models') return matchModelRoute(parts.slice(1));
+  if (parts.length === 2 && parts[0] === 'account' && parts[1] === 'tokens') return { page: 'tokens' };
+  if (parts.length === 2 && parts[0] === 'admin' && parts[1] === 'users') return { page: 'admin-users' };
   return { page: 'not-found' };
 }
 
@@ -70,6 +74,8 @@ export const paths = {
   compareVersions: (name: string, query?: URLSearchParams): string =>
     withQuery(`/models/${encodeURIComponent(name)}/compare`, query),
   registryAudit: (query?: URLSearchParams): string => withQuery('/registry/audit-log', query),
+  tokens: (): string => '/account/tokens',
+  adminUsers: (query?: URLSearchParams): string => withQuery('/admin/users', query),
 };
 
 function withQuery(path: string, query: URLSearchParams | undefined): string {
