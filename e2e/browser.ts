@@ -32,14 +32,20 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+export interface LaunchOptions {
+  /** Answers the server's HTTP Basic challenge, as a person typing into the browser's prompt would. */
+  httpCredentials?: { username: string; password: string };
+}
+
 /** Launches Chromium with a fresh profile and one page. */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'loom-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     args: CHROMIUM_FLAGS,
     headless: true,
     viewport: { width: 1360, height: 860 },
+    ...(options.httpCredentials ? { httpCredentials: options.httpCredentials } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
