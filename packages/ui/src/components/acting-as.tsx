@@ -1,13 +1,15 @@
 /**
- * The top bar's "Acting as" control. Until Loom has sign-in, the name chosen here is sent with every
- * request and recorded by the server as the user (approvals, comments, audit log) — unchecked.
+ * The top bar's "Acting as" control, on servers without sign-in (no `--app-name basic-auth`): the name
+ * chosen here is sent with every request and recorded by the server as the user (approvals, comments,
+ * audit log) — unchecked. With sign-in on, the user menu replaces it.
  */
 import { useState } from 'react';
 import { parseUserName, setActingUser, useActingUser } from '../lib/acting-user';
 
 const HONESTY =
   'Identification, not authentication: this name is sent as the HTTP Basic user and recorded as ' +
-  'who made each change, but no password is checked. Anyone can type any name until sign-in lands.';
+  'who made each change, but no password is checked. Anyone can type any name unless the server ' +
+  'runs with sign-in (--app-name basic-auth).';
 
 export function ActingAs() {
   const user = useActingUser();

@@ -7,12 +7,12 @@ import { paths } from '../lib/router';
 import { Link } from './link';
 
 const SIGN_OUT_NOTE =
-  'The browser, not Loom, keeps HTTP Basic credentials. Signing out asks it to replace them with ' +
-  'invalid ones; most browsers then prompt again, but to be sure close every window of the browser.';
+  'Your browser, not Loom, keeps your sign-in. Sign out tries to replace it with invalid ' +
+  'credentials, which works in some browsers; closing every browser window always does.';
 
 /**
- * Replaces the browser's cached Basic credentials for this origin with invalid ones (an XHR with
- * explicit credentials updates that cache in Chromium and Firefox), then reloads so the browser prompts.
+ * Best effort: an XHR with explicit, invalid credentials can replace the browser's cached Basic
+ * credentials for this origin (browsers differ); then back to the start page, which prompts if it did.
  */
 function signOut(): void {
   const xhr = new XMLHttpRequest();

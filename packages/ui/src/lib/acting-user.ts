@@ -1,5 +1,5 @@
 /**
- * Who the browser says it is. There is no sign-in yet: the user name typed into the top bar is kept in
+ * Who the browser says it is on a server without sign-in: the user name typed into the top bar is kept in
  * localStorage and sent as the user of an HTTP Basic header, which the server records without checking
  * a password. This identifies the caller; it does not authenticate them.
  */
