@@ -130,6 +130,33 @@ describe.skipIf(!needsBrowser)('sign-in journeys', () => {
     expect(await page.getByTestId('user-menu').getByText('admin', { exact: true }).count()).toBe(0);
     await page.getByTestId('user-menu').click();
     expect(await page.getByRole('menuitem', { name: 'Users and permissions' }).count()).toBe(0);
+    // A name left in storage by "Acting as" must not replace the browser's sign-in.
+    await page.evaluate("localStorage.setItem('loom.actingUser', 'impostor')");
+    await page.reload();
+    await page.getByTestId('user-menu').getByText(VIEWER.username, { exact: true }).waitFor();
+    await page.getByRole('link', { name: 'shared-with-viewer' }).waitFor();
+  });
+
+  journey('admin-changes-and-revokes-the-grant', async () => {
+    const page = admin.page;
+    await page.goto(`${server.url}/admin/users?user=${VIEWER.username}`);
+    const api = createClient({
+      baseUrl: server.url,
+      headers: basicAuthHeaders(ADMIN.username, ADMIN.password),
+    });
+    const { experiment_id: id } = await api.getExperimentByName('shared-with-viewer');
+    await page.getByLabel(`Permission on experiment ${id}`).selectOption('EDIT');
+    await expect
+      .poll(async () => (await api.getExperimentPermission(id, VIEWER.username)).permission)
+      .toBe('EDIT');
+    await page.getByTestId('user-permissions').getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText('No explicit permissions').waitFor();
+    await page.getByRole('button', { name: 'Make admin' }).click();
+    await page.getByTestId('user-role').getByText('Administrator', { exact: true }).waitFor();
+    expect((await api.getUser(VIEWER.username)).is_admin).toBe(true);
+    await page.getByRole('button', { name: 'Remove admin' }).click();
+    await page.getByTestId('user-role').getByText('Not an administrator').waitFor();
+    expect((await api.getUser(VIEWER.username)).is_admin).toBe(false);
   });
 
   journey('viewer-creates-and-revokes-a-token', async () => {
@@ -144,5 +171,22 @@ describe.skipIf(!needsBrowser)('sign-in journeys', () => {
     await page.getByRole('row').filter({ hasText: 'ci' }).getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('row').filter({ hasText: 'revoked' }).waitFor();
     await expect(bearer.getCurrentUser()).rejects.toThrow();
+  });
+
+  journey('admin-changes-a-password-and-deletes-the-user', async () => {
+    const page = admin.page;
+    await page.goto(`${server.url}/admin/users?user=${VIEWER.username}`);
+    await page.getByLabel('New password', { exact: true }).fill('e2e-viewer-secret-2');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByLabel('New password', { exact: true }).and(page.locator('[value=""]')).waitFor();
+    const withNew = createClient({
+      baseUrl: server.url,
+      headers: basicAuthHeaders(VIEWER.username, 'e2e-viewer-secret-2'),
+    });
+    expect((await withNew.getCurrentUser())?.username).toBe(VIEWER.username);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete user' }).click();
+    await page.waitForURL(`${server.url}/admin/users`);
+    await expect(withNew.getCurrentUser()).rejects.toThrow();
   });
 });

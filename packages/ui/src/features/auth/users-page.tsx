@@ -91,15 +91,17 @@ function UserCard({ username }: { username: string }) {
         <>
           {action.error && <ErrorBox title="That did not work" error={new Error(action.error)} />}
           <div className="inline-form">
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={user.data.is_admin}
-                disabled={action.busy}
-                onChange={(e) => void action.run(() => loom.updateUserAdmin(username, e.target.checked))}
-              />
-              Administrator
-            </label>
+            <span data-testid="user-role">
+              {user.data.is_admin ? 'Administrator' : 'Not an administrator'}
+            </span>
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={action.busy}
+              onClick={() => void action.run(() => loom.updateUserAdmin(username, !user.data.is_admin))}
+            >
+              {user.data.is_admin ? 'Remove admin' : 'Make admin'}
+            </button>
             <input
               className="input input-sm"
               type="password"
