@@ -7,7 +7,7 @@ import { PageHeader } from '../../components/page-header';
 import { Empty, ErrorBox, Loading } from '../../components/states';
 import { formatTime } from '../../lib/format';
 import { useAsync } from '../../lib/use-async';
-import { useAction } from '../registry/use-action';
+import { useAction } from '../../lib/use-action';
 
 export function TokensPage() {
   const tokens = useAsync((signal) => loom.listAccessTokens(undefined, { signal }), []);

@@ -10,7 +10,7 @@ import { PageHeader } from '../../components/page-header';
 import { Empty, ErrorBox, Loading } from '../../components/states';
 import { navigate, paths, useLocation } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
-import { useAction, type Action } from '../registry/use-action';
+import { useAction, type Action } from '../../lib/use-action';
 
 const openUser = (username: string) => navigate(paths.adminUsers(new URLSearchParams({ user: username })));
 

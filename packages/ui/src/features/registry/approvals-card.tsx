@@ -24,7 +24,7 @@ import {
   requestRef,
   targetLabel,
 } from './activity';
-import { useAction, type Action } from './use-action';
+import { useAction, type Action } from '../../lib/use-action';
 
 export function ApprovalsCard({
   name,

@@ -15,7 +15,7 @@ import { DescriptionEditor } from './description-editor';
 import { runIdOfSource, sourceRunId } from './source-run';
 import { StageControl } from './stage-control';
 import { TagEditor } from './tag-editor';
-import { useAction } from './use-action';
+import { useAction } from '../../lib/use-action';
 import { usePollWhile } from './use-poll-while';
 import { ProtectionsCard } from './protections-card';
 import { parseVersionList } from './version-diff';

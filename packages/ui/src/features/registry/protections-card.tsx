@@ -11,7 +11,7 @@ import { ErrorBox, Loading } from '../../components/states';
 import { paths } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
 import { parseAliasList } from './activity';
-import { useAction } from './use-action';
+import { useAction } from '../../lib/use-action';
 
 // None is where versions start; protecting it would only block moving back out of a stage.
 const PROTECTABLE_STAGES = ['Staging', 'Production', 'Archived'] as const;

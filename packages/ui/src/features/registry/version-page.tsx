@@ -17,7 +17,7 @@ import { SignatureTable } from './signature-table';
 import { sourceRunId } from './source-run';
 import { StageControl } from './stage-control';
 import { TagEditor } from './tag-editor';
-import { useAction } from './use-action';
+import { useAction } from '../../lib/use-action';
 import { usePollWhile } from './use-poll-while';
 
 interface VersionData {

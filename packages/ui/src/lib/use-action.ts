@@ -1,6 +1,6 @@
 /** A change made from a page: busy while it runs, its error kept for the page to show, then a reload. */
 import { useCallback, useState } from 'react';
-import { errorText } from '../../api';
+import { errorText } from '../api';
 
 export interface Action {
   busy: boolean;
