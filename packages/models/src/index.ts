@@ -31,7 +31,16 @@ export { parseJsonRequest, parseCsvRequest, type ScoringRequest } from './serve/
 export {
   scoringHandler,
   startScoringServer,
+  predictionFailure,
   type ScoringOptions,
   type RunningScoringServer,
 } from './serve/scoring-server';
+export {
+  predictInChunks,
+  inputRows,
+  sliceInput,
+  joinPredictions,
+  type ChunkOptions,
+} from './batch/predict-in-chunks';
+export { predictionsCsv, predictionsTable } from './batch/predictions-csv';
 export { logModel, type LogModelArgs, type LoggedModel } from './log-model';

@@ -6,6 +6,7 @@
 import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
 import { chooseFlavor, downloadModel, loadModelDir, readMLmodel, startScoringServer } from '@loom/models';
+import { addPredictCommand } from './models-predict';
 
 interface ServeFlags {
   modelUri: string;
@@ -77,6 +78,7 @@ export function modelsCommand(): Command {
       'accepted for compatibility with mlflow; Loom runs models in this Node process',
     )
     .action((flags: ServeFlags) => serve(flags));
+  addPredictCommand(models);
   return models;
 }
 

@@ -137,20 +137,26 @@ async function score(req: IncomingMessage, type: string, model: Model, maxBody: 
     const predictions = await model.predict(request.input, request.params);
     return json(200, { predictions });
   } catch (err) {
-    if (err instanceof LoomError) {
-      return errorAnswer(new LoomError(err.code, `Failed to predict data. Error: ${err.message}`));
-    }
-    const e = err instanceof Error ? err : new Error(String(err));
-    return errorAnswer(
-      new LoomError(
-        'BAD_REQUEST',
-        'Encountered an unexpected error while evaluating the model. Verify that the input is compatible ' +
-          `with the model for inference. Error '${e.message}'`,
-      ),
-      400,
-      e.stack,
-    );
+    const failure = predictionFailure(err);
+    return errorAnswer(failure.error, failure.error.httpStatus, failure.stack);
   }
+}
+
+/**
+ * A failed prediction as MLflow reports it: Loom's own errors prefixed, anything else (a flavor's
+ * runtime) BAD_REQUEST with its stack. Shared with batch scoring so both say the same.
+ */
+export function predictionFailure(err: unknown): { error: LoomError; stack?: string | undefined } {
+  if (err instanceof LoomError) {
+    return { error: new LoomError(err.code, `Failed to predict data. Error: ${err.message}`) };
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  const error = new LoomError(
+    'BAD_REQUEST',
+    'Encountered an unexpected error while evaluating the model. Verify that the input is compatible ' +
+      `with the model for inference. Error '${e.message}'`,
+  );
+  return { error, stack: e.stack };
 }
 
 /** The body as text, or undefined once it passes `max` bytes (the rest is then discarded). */
