@@ -6,6 +6,7 @@
 import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
 import { chooseFlavor, downloadModel, loadModelDir, readMLmodel, startScoringServer } from '@loom/models';
+import { addDockerCommands } from './models-docker';
 import { addPredictCommand } from './models-predict';
 
 interface ServeFlags {
@@ -79,6 +80,7 @@ export function modelsCommand(): Command {
     )
     .action((flags: ServeFlags) => serve(flags));
   addPredictCommand(models);
+  addDockerCommands(models);
   return models;
 }
 
