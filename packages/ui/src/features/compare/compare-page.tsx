@@ -6,13 +6,13 @@ import { Link } from '../../components/link';
 import { PageHeader } from '../../components/page-header';
 import { Empty, ErrorBox, Loading } from '../../components/states';
 import { seriesColor } from '../../charts/palette';
-import { formatMetric } from '../../lib/format';
 import { navigate, paths, useLocation, withParams } from '../../lib/router';
 import { diffRuns } from '../../lib/run-diff';
 import { useAsync } from '../../lib/use-async';
 import { MetricCharts } from '../metrics/metric-charts';
 import { ComparePlots } from './compare-plots';
 import { collectKeys } from '../runs/run-columns';
+import { DiffRow } from '../../components/diff-row';
 
 /** `attributes.run_id IN ('a', 'b')`, the one search that fetches exactly these runs. */
 export function runIdsFilter(runIds: readonly string[]): string {
@@ -141,25 +141,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
             </thead>
             <tbody>
               {shownRows.map((row) => (
-                <tr
-                  key={`${row.kind}-${row.key}`}
-                  className={row.differs ? 'row-diff' : undefined}
-                  data-differs={row.differs}
-                >
-                  <td className="mono key-cell">
-                    <span className={`kind kind-${row.kind}`}>{row.kind === 'metric' ? 'm' : 'p'}</span>
-                    {row.key}
-                  </td>
-                  {row.values.map((value, i) => (
-                    <td key={i} className={`mono${row.kind === 'metric' ? ' num' : ''}`}>
-                      {value === undefined
-                        ? '—'
-                        : row.kind === 'metric'
-                          ? formatMetric(value as number)
-                          : value}
-                    </td>
-                  ))}
-                </tr>
+                <DiffRow key={`${row.kind}-${row.key}`} row={row} />
               ))}
             </tbody>
           </table>

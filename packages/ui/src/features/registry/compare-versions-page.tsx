@@ -7,7 +7,6 @@ import { Card } from '../../components/card';
 import { Link } from '../../components/link';
 import { PageHeader } from '../../components/page-header';
 import { Empty, ErrorBox, Loading } from '../../components/states';
-import { formatMetric } from '../../lib/format';
 import { navigate, paths, useLocation, withParams } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
 import './registry.css';
@@ -15,6 +14,7 @@ import { StageBadge } from './badges';
 import { sourceRunId } from './source-run';
 import { diffRuns } from '../../lib/run-diff';
 import { parseVersionList } from './version-diff';
+import { DiffRow } from '../../components/diff-row';
 
 interface Compared {
   version: ModelVersionJson;
@@ -116,21 +116,7 @@ export function CompareVersionsPage({ name }: { name: string }) {
                 ))}
               </tr>
               {shown.map((row) => (
-                <tr
-                  key={`${row.kind}-${row.key}`}
-                  className={row.differs ? 'row-diff' : undefined}
-                  data-differs={row.differs}
-                >
-                  <td className="mono key-cell">
-                    <span className={`kind kind-${row.kind}`}>{row.kind === 'metric' ? 'm' : 'p'}</span>
-                    {row.key}
-                  </td>
-                  {row.values.map((value, i) => (
-                    <td key={i} className={`mono${row.kind === 'metric' ? ' num' : ''}`}>
-                      {value === undefined ? '—' : row.kind === 'metric' ? formatMetric(value) : value}
-                    </td>
-                  ))}
-                </tr>
+                <DiffRow key={`${row.kind}-${row.key}`} row={row} />
               ))}
             </tbody>
           </table>
