@@ -3,13 +3,14 @@
  * to a local HTTP server that answers like the Kubernetes API server. The Job it receives carries
  * the run's id, and the run ends FINISHED or FAILED with the Job. Bad config leaves no run behind.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type LoomClient } from '@loom/client';
 import { startFakeKubeApi } from '../../packages/core/src/projects/backends/fake-kube-api';
-import { runCli, startCliServer, type CliOutcome, type CliServer } from '../support/cli-server';
+import { CLI_BIN, runCli, startCliServer, type CliOutcome, type CliServer } from '../support/cli-server';
 
 let server: CliServer;
 let client: LoomClient;
@@ -133,6 +134,44 @@ describe('loom run --backend kubernetes', () => {
       }
       expect(await allRunCount()).toBe(before);
       expect(api.requests).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('SIGTERM while the Job runs deletes it and ends the run KILLED', async () => {
+    const api = await startFakeKubeApi({ outcome: 'Complete', pollsBeforeDone: 1_000_000 });
+    try {
+      const child = spawn(
+        process.execPath,
+        [CLI_BIN, 'run', projectDir, '--backend', 'kubernetes', '-c', CONFIG],
+        {
+          cwd: work,
+          env: {
+            ...process.env,
+            MLFLOW_TRACKING_URI: server.url,
+            KUBECONFIG: api.writeKubeconfig(work),
+            LOOM_KUBE_POLL_MS: '50',
+          },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      let stderr = '';
+      const started = new Promise<string>((resolve) =>
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          const id = /in run (\w+) \(Kubernetes Job/.exec(stderr)?.[1];
+          if (id) resolve(id);
+        }),
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const runId = await started;
+      child.kill('SIGTERM');
+      expect(await exited, stderr).toBe(130);
+      expect((await client.getRun(runId)).info.status).toBe('KILLED');
+      expect(api.requests.some((r) => r.method === 'DELETE' && r.url.includes('/jobs/kube-demo-'))).toBe(
+        true,
+      );
     } finally {
       await api.close();
     }

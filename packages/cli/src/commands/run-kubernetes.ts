@@ -1,7 +1,7 @@
 /**
  * `loom run --backend kubernetes`: the project's command runs as a Kubernetes Job (see
  * @loom/core/projects backends/kubernetes). Config, template, image and cluster are checked before
- * the run is created; the run ends FINISHED or FAILED with the Job.
+ * the run is created; the run ends FINISHED or FAILED with the Job, or KILLED (Job deleted) on Ctrl-C.
  */
 import { invalidParameter } from '@loom/protocol';
 import type { LoomClient } from '@loom/client';
@@ -12,6 +12,7 @@ import {
   renderJob,
   submitJob,
   waitForJob,
+  type JobOutcome,
   type Project,
 } from '@loom/core/projects';
 import { closeProjectRun, openProjectRun, type ProjectRunFacts } from './run-tracking';
@@ -63,7 +64,11 @@ export async function runOnKubernetes(a: KubernetesRunArgs): Promise<number> {
       backend: 'kubernetes',
     },
   });
-  let status: 'FINISHED' | 'FAILED' = 'FAILED';
+  let status: JobOutcome = 'FAILED';
+  const cancel = new AbortController();
+  const stop = () => cancel.abort();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     const job = renderJob(template, {
       projectName: a.project.name ?? 'project',
@@ -81,11 +86,14 @@ export async function runOnKubernetes(a: KubernetesRunArgs): Promise<number> {
     status = await waitForJob(kc, submitted, {
       pollMs: pollMs(),
       timeoutMs: config.timeoutSeconds === undefined ? undefined : config.timeoutSeconds * 1000,
+      signal: cancel.signal,
       progress: a.say,
     });
   } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     await closeProjectRun(a.client, run.runId, status, {}, a.say);
   }
-  a.say(`=== Run ${run.runId} ${status === 'FINISHED' ? 'succeeded' : 'failed'} ===`);
-  return status === 'FINISHED' ? 0 : 1;
+  a.say(`=== Run ${run.runId} ${status === 'FINISHED' ? 'succeeded' : status.toLowerCase()} ===`);
+  return status === 'FINISHED' ? 0 : status === 'KILLED' ? 130 : 1;
 }

@@ -50,6 +50,10 @@ export async function startFakeKubeApi(options: {
         jobs.set(`${create[1]}/${job.metadata.name}`, { job: job as never, reads: 0 });
         return send(201, { ...job, status: {} });
       }
+      const one = /^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs\/([^/]+)$/.exec(path);
+      if (one && req.method === 'DELETE' && jobs.delete(`${one[1]}/${one[2]}`)) {
+        return send(200, { kind: 'Status', status: 'Success' });
+      }
       const status = /^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs\/([^/]+)\/status$/.exec(path);
       const known = status && jobs.get(`${status[1]}/${status[2]}`);
       if (known && req.method === 'GET') {

@@ -199,4 +199,26 @@ describe('submission against a local API server', () => {
       await api.close();
     }
   });
+
+  it('deletes the Job and reports KILLED when cancelled', async () => {
+    const api = await startFakeKubeApi({ outcome: 'Complete', pollsBeforeDone: 1_000 });
+    const previous = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = api.writeKubeconfig(dir);
+    try {
+      const kc = loadKubeConfig('fake');
+      const submitted = await submitJob(kc, renderJob(loadJobTemplate(templatePath), values()));
+      const cancel = new AbortController();
+      setTimeout(() => cancel.abort(), 100);
+      expect(await waitForJob(kc, submitted, { pollMs: 20, signal: cancel.signal })).toBe('KILLED');
+      const del = api.requests.at(-1)!;
+      expect(del.method).toBe('DELETE');
+      expect(del.url).toMatch(
+        `/apis/batch/v1/namespaces/ml/jobs/${submitted.name}?propagationPolicy=Background`,
+      );
+    } finally {
+      process.env.KUBECONFIG = previous;
+      if (previous === undefined) delete process.env.KUBECONFIG;
+      await api.close();
+    }
+  });
 });

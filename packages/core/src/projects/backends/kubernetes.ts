@@ -164,17 +164,34 @@ export async function submitJob(kc: KubeConfig, job: V1Job): Promise<SubmittedJo
   }
 }
 
-export type JobOutcome = 'FINISHED' | 'FAILED';
+export type JobOutcome = 'FINISHED' | 'FAILED' | 'KILLED';
 
-/** Polls the Job's status until a Complete or Failed condition (or the timeout: FAILED). */
+/**
+ * Polls the Job's status until a Complete or Failed condition (or the timeout: FAILED). When
+ * `signal` aborts (Ctrl-C), the Job and its pods are deleted, as MLflow's cancel does: KILLED.
+ */
 export async function waitForJob(
   kc: KubeConfig,
   job: SubmittedJob,
-  options: { pollMs: number; timeoutMs?: number | undefined; progress?: (line: string) => void },
+  options: {
+    pollMs: number;
+    timeoutMs?: number | undefined;
+    signal?: AbortSignal | undefined;
+    progress?: (line: string) => void;
+  },
 ): Promise<JobOutcome> {
   const api = kc.makeApiClient(BatchV1Api);
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   for (;;) {
+    if (options.signal?.aborted) {
+      options.progress?.(`Deleting Job ${job.namespace}/${job.name}`);
+      try {
+        await api.deleteNamespacedJob({ ...job, propagationPolicy: 'Background' });
+      } catch (err) {
+        options.progress?.(`could not delete Job ${job.name}: ${describe(err)}`);
+      }
+      return 'KILLED';
+    }
     let status;
     try {
       status = (await api.readNamespacedJobStatus(job)).status;
@@ -188,8 +205,21 @@ export async function waitForJob(
       options.progress?.(`Job ${job.name} did not finish in time; marking the run failed`);
       return 'FAILED';
     }
-    await new Promise((r) => setTimeout(r, options.pollMs));
+    await pause(options.pollMs, options.signal);
   }
+}
+
+/** Sleeps `ms`, waking early when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function describe(err: unknown): string {
