@@ -50,7 +50,7 @@ export async function runOnKubernetes(a: KubernetesRunArgs): Promise<number> {
   }
   const image = a.project.env.image;
   const template = loadJobTemplate(config.jobTemplatePath);
-  const kc = loadKubeConfig(config.kubeContext);
+  const kc = await loadKubeConfig(config.kubeContext);
   const experimentId = a.runId === undefined ? await a.experimentId() : '';
 
   const run = await openProjectRun(a.client, {

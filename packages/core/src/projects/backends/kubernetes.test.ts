@@ -153,7 +153,7 @@ describe('submission against a local API server', () => {
       const previous = process.env.KUBECONFIG;
       process.env.KUBECONFIG = api.writeKubeconfig(dir);
       try {
-        const kc = loadKubeConfig('fake');
+        const kc = await loadKubeConfig('fake');
         const job = renderJob(loadJobTemplate(templatePath), values());
         const submitted = await submitJob(kc, job);
         expect(submitted).toEqual({ name: job.metadata!.name, namespace: 'ml' });
@@ -186,8 +186,8 @@ describe('submission against a local API server', () => {
     const previous = process.env.KUBECONFIG;
     process.env.KUBECONFIG = api.writeKubeconfig(dir);
     try {
-      expect(() => loadKubeConfig('missing')).toThrow(/no context 'missing'/);
-      const kc = loadKubeConfig('fake');
+      await expect(loadKubeConfig('missing')).rejects.toThrow(/no context 'missing'/);
+      const kc = await loadKubeConfig('fake');
       const template = loadJobTemplate(templatePath);
       template.metadata!.namespace = 'team-a';
       const submitted = await submitJob(kc, renderJob(template, values()));
@@ -205,7 +205,7 @@ describe('submission against a local API server', () => {
     const previous = process.env.KUBECONFIG;
     process.env.KUBECONFIG = api.writeKubeconfig(dir);
     try {
-      const kc = loadKubeConfig('fake');
+      const kc = await loadKubeConfig('fake');
       const submitted = await submitJob(kc, renderJob(loadJobTemplate(templatePath), values()));
       const cancel = new AbortController();
       setTimeout(() => cancel.abort(), 100);

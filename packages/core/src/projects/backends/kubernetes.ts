@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BatchV1Api, KubeConfig, type V1Job } from '@kubernetes/client-node';
+import type { BatchV1Api, KubeConfig, V1Job } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
 import { invalidParameter, LoomError } from '@loom/protocol';
 
@@ -132,9 +132,16 @@ export function renderJob(template: V1Job, values: JobValues): V1Job {
   return job;
 }
 
+/** The client library, loaded on first use: it adds ~0.5 s to start-up, which other commands skip. */
+const kubeClient = () => import('@kubernetes/client-node');
+
+async function batchApi(kc: KubeConfig): Promise<BatchV1Api> {
+  return kc.makeApiClient((await kubeClient()).BatchV1Api);
+}
+
 /** The kubeconfig from KUBECONFIG (or ~/.kube/config, or in-cluster), switched to `context`. */
-export function loadKubeConfig(context: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
+export async function loadKubeConfig(context: string | undefined): Promise<KubeConfig> {
+  const kc = new (await kubeClient()).KubeConfig();
   kc.loadFromDefault();
   if (context !== undefined) {
     if (!kc.getContexts().some((c) => c.name === context)) {
@@ -155,7 +162,7 @@ export interface SubmittedJob {
 export async function submitJob(kc: KubeConfig, job: V1Job): Promise<SubmittedJob> {
   const namespace =
     job.metadata?.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
-  const api = kc.makeApiClient(BatchV1Api);
+  const api = await batchApi(kc);
   try {
     const created = await api.createNamespacedJob({ namespace, body: job });
     return { name: created.metadata?.name ?? job.metadata!.name!, namespace };
@@ -180,7 +187,7 @@ export async function waitForJob(
     progress?: (line: string) => void;
   },
 ): Promise<JobOutcome> {
-  const api = kc.makeApiClient(BatchV1Api);
+  const api = await batchApi(kc);
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   for (;;) {
     if (options.signal?.aborted) {
