@@ -194,7 +194,8 @@ describe('loom run (local folder)', () => {
     [[], "No value given for missing parameters: 'name'"],
     [['-P', 'name=x', '--env-manager', 'pipenv'], "Unknown environment manager 'pipenv'"],
     [['-P', 'name=x', '-P', 'name=y'], "Parameter 'name' was given more than once"],
-    [['-P', 'name=x', '--backend', 'kubernetes'], 'The kubernetes backend is not available yet'],
+    [['-P', 'name=x', '--backend', 'kubernetes'], 'The kubernetes backend needs --backend-config'],
+    [['-P', 'name=x', '--backend', 'slurm'], "Unknown backend 'slurm' (expected local or kubernetes)"],
   ])('fails before creating any run: %j', async (args, message) => {
     const dir = project('echo', ECHO_PROJECT);
     const before = await allRunCount();

@@ -4,6 +4,7 @@
  * created, the command runs in its own process group with MLFLOW_RUN_ID / MLFLOW_TRACKING_URI /
  * MLFLOW_EXPERIMENT_ID, its output is streamed and stored as `logs/stdout.txt` and `logs/stderr.txt`,
  * and the run ends FINISHED, FAILED or KILLED. The CLI exits with the command's exit code.
+ * `--backend kubernetes` runs the command as a Kubernetes Job instead (run-kubernetes.ts).
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -23,6 +24,7 @@ import {
   resolveEntryPoint,
   startProjectProcess,
 } from '@loom/core/projects';
+import { runOnKubernetes } from './run-kubernetes';
 import { closeProjectRun, openProjectRun, resolveExperimentId } from './run-tracking';
 
 interface RunFlags {
@@ -57,7 +59,7 @@ export function runCommand(): Command {
     .option('--experiment-id <id>', 'experiment to run in')
     .option('--run-name <name>', 'name of the run')
     .option('--run-id <id>', 'use this existing run instead of creating one')
-    .option('-b, --backend <backend>', 'where to run: local', 'local')
+    .option('-b, --backend <backend>', 'where to run: local or kubernetes', 'local')
     .option('-c, --backend-config <json>', 'backend configuration (JSON file or string)')
     .option('-A, --docker-args <name[=value]>', 'docker_env: a `docker run` option (repeatable)', collect, [])
     .option('--build-image', 'docker_env: build an image containing the project instead of mounting it')
@@ -73,12 +75,9 @@ const say = (line: string) => console.error(`loom: ${line}`);
 
 async function runProject(uri: string, flags: RunFlags): Promise<void> {
   const env = process.env;
-  if (flags.backend === 'kubernetes') {
-    throw invalidParameter('The kubernetes backend is not available yet; use --backend local');
-  }
-  if (flags.backend !== 'local')
-    throw invalidParameter(`Unknown backend '${flags.backend}' (expected local)`);
-  if (flags.backendConfig !== undefined)
+  if (flags.backend !== 'local' && flags.backend !== 'kubernetes')
+    throw invalidParameter(`Unknown backend '${flags.backend}' (expected local or kubernetes)`);
+  if (flags.backend === 'local' && flags.backendConfig !== undefined)
     throw invalidParameter('--backend-config applies to the kubernetes backend only');
   const experimentName =
     flags.experimentName ?? (flags.experimentId ? undefined : env.MLFLOW_EXPERIMENT_NAME);
@@ -103,6 +102,22 @@ async function runProject(uri: string, flags: RunFlags): Promise<void> {
   const project = loadProject(source.dir);
   const entry = resolveEntryPoint(project, source.dir, flags.entryPoint, env.SHELL || 'bash');
   const { command, params } = renderCommand(entry, parseParamArgs(flags.paramList), process.cwd());
+  if (flags.backend === 'kubernetes') {
+    process.exitCode = await runOnKubernetes({
+      client,
+      project,
+      command,
+      params,
+      backendConfig: flags.backendConfig,
+      buildImage: flags.buildImage === true,
+      trackingUri: tracking.trackingUri,
+      experimentId: () => resolveExperimentId(client, { experimentName, experimentId }),
+      runId: flags.runId,
+      facts: { uri, source, entryPoint: entry.name, runName: flags.runName },
+      say,
+    });
+    return;
+  }
   const manager = chooseEnvironment(project, flags.envManager);
   const prepared = await manager.prepare({
     project,

@@ -5,3 +5,4 @@ export * from './shell-quote';
 export * from './source';
 export * from './environments';
 export * from './project-process';
+export * from './backends/kubernetes';
