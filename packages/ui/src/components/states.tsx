@@ -46,3 +46,25 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
     </div>
   );
 }
+
+/** A page whose data is not there yet: its header over the spinner, or over the error with a retry. */
+export function PendingPage({
+  header,
+  state,
+  loadingLabel,
+}: {
+  header: ReactNode;
+  state: { status: 'loading' | 'error'; error?: unknown; reload: () => void };
+  loadingLabel: string;
+}) {
+  return (
+    <div className="page">
+      {header}
+      {state.status === 'loading' ? (
+        <Loading label={loadingLabel} />
+      ) : (
+        <ErrorBox error={state.error} onRetry={state.reload} />
+      )}
+    </div>
+  );
+}

@@ -4,7 +4,7 @@ import type { RunJson } from '@loom/protocol';
 import { loom } from '../../api';
 import { Link } from '../../components/link';
 import { PageHeader } from '../../components/page-header';
-import { Empty, ErrorBox, Loading } from '../../components/states';
+import { Empty, PendingPage } from '../../components/states';
 import { seriesColor } from '../../charts/palette';
 import { navigate, paths, useLocation, withParams } from '../../lib/router';
 import { diffRuns } from '../../lib/run-diff';
@@ -61,20 +61,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
       title={`Compare ${runIds.length} run${runIds.length === 1 ? '' : 's'}`}
     />
   );
-  if (runs.status === 'loading')
-    return (
-      <div className="page">
-        {header}
-        <Loading label="Loading runs…" />
-      </div>
-    );
-  if (runs.status === 'error')
-    return (
-      <div className="page">
-        {header}
-        <ErrorBox error={runs.error} onRetry={runs.reload} />
-      </div>
-    );
+  if (runs.status !== 'ok') return <PendingPage header={header} state={runs} loadingLabel="Loading runs…" />;
   if (runs.data.length === 0)
     return (
       <div className="page">

@@ -5,7 +5,7 @@ import { loom } from '../../api';
 import { Card } from '../../components/card';
 import { Link } from '../../components/link';
 import { PageHeader } from '../../components/page-header';
-import { Empty, ErrorBox, Loading } from '../../components/states';
+import { Empty, ErrorBox, PendingPage } from '../../components/states';
 import { formatRelative, formatTime } from '../../lib/format';
 import { navigate, paths, useLocation, withParams } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
@@ -75,20 +75,7 @@ export function ModelPage({ name }: { name: string }) {
       }
     />
   );
-  if (data.status === 'loading')
-    return (
-      <div className="page">
-        {header}
-        <Loading label="Loading model…" />
-      </div>
-    );
-  if (data.status === 'error')
-    return (
-      <div className="page">
-        {header}
-        <ErrorBox error={data.error} onRetry={data.reload} />
-      </div>
-    );
+  if (data.status !== 'ok') return <PendingPage header={header} state={data} loadingLabel="Loading model…" />;
 
   const { model, versions } = data.data;
   const toggle = (version: string) => {

@@ -4,7 +4,7 @@ import { loom } from '../../api';
 import { Card, Fact } from '../../components/card';
 import { Link } from '../../components/link';
 import { PageHeader } from '../../components/page-header';
-import { Empty, ErrorBox, Loading } from '../../components/states';
+import { Empty, ErrorBox, Loading, PendingPage } from '../../components/states';
 import { formatTime } from '../../lib/format';
 import { paths } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
@@ -53,20 +53,8 @@ export function VersionPage({ name, version }: { name: string; version: string }
       }
     />
   );
-  if (data.status === 'loading')
-    return (
-      <div className="page">
-        {header}
-        <Loading label="Loading version…" />
-      </div>
-    );
-  if (data.status === 'error')
-    return (
-      <div className="page">
-        {header}
-        <ErrorBox error={data.error} onRetry={data.reload} />
-      </div>
-    );
+  if (data.status !== 'ok')
+    return <PendingPage header={header} state={data} loadingLabel="Loading version…" />;
 
   const { version: v, downloadUri } = data.data;
   const runId = sourceRunId(v);
