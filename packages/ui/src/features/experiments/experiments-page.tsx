@@ -12,6 +12,7 @@ import { formatRelative, formatTime } from '../../lib/format';
 import { navigate, paths, useLocation, withParams } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
 import { experimentNameFilter } from './experiment-filter';
+import { CreateByName } from '../../components/create-by-name';
 
 const PAGE_SIZE = 100;
 
@@ -104,8 +105,13 @@ export function ExperimentsPage() {
                 Show runs{chosen.length > 0 ? ` (${chosen.length})` : ''}
               </button>
             )}
-            <CreateExperiment
-              onCreated={(name) => act(async () => undefined, { text: `Created “${name}”.` })}
+            <CreateByName
+              label="New experiment name"
+              button="Create"
+              create={async (name) => {
+                await loom.createExperiment({ name });
+                await act(async () => undefined, { text: `Created “${name}”.` });
+              }}
             />
           </>
         }
@@ -320,47 +326,5 @@ function ExperimentRow({
         )}
       </td>
     </tr>
-  );
-}
-
-function CreateExperiment({ onCreated }: { onCreated: (name: string) => Promise<void> }) {
-  const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-
-  const submit = async (ev: FormEvent) => {
-    ev.preventDefault();
-    if (!name.trim()) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await loom.createExperiment({ name: name.trim() });
-      await onCreated(name.trim());
-      setName('');
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <form className="create-form" onSubmit={(ev) => void submit(ev)}>
-      <input
-        className="input"
-        placeholder="New experiment name"
-        aria-label="New experiment name"
-        value={name}
-        onChange={(ev) => setName(ev.target.value)}
-      />
-      <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
-        {busy ? 'Creating…' : 'Create'}
-      </button>
-      {error && (
-        <div className="field-error" role="alert">
-          {error}
-        </div>
-      )}
-    </form>
   );
 }

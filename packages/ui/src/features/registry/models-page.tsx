@@ -1,5 +1,5 @@
 /** Every registered model: searchable with MLflow's filter grammar (or plain text), paged, creatable. */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { RegisteredModelJson } from '@loom/protocol';
 import { errorText, loom } from '../../api';
 import { Link } from '../../components/link';
@@ -11,6 +11,7 @@ import { useAsync } from '../../lib/use-async';
 import './registry.css';
 import { AliasChips } from './badges';
 import { modelSearchFilter } from './model-filter';
+import { CreateByName } from '../../components/create-by-name';
 
 const PAGE_SIZE = 50;
 
@@ -64,7 +65,13 @@ export function ModelsPage() {
       <PageHeader
         title="Models"
         subtitle="Registered models: versions, stages and aliases of what you ship."
-        actions={<CreateModel />}
+        actions={
+          <CreateByName
+            label="New model name"
+            button="Create model"
+            create={async (name) => navigate(paths.model((await loom.createRegisteredModel({ name })).name))}
+          />
+        }
       />
       <SearchBox
         key={search}
@@ -163,44 +170,6 @@ function SearchBox({ initial, onSearch }: { initial: string; onSearch: (q: strin
       <button type="submit" className="btn">
         Search
       </button>
-    </form>
-  );
-}
-
-function CreateModel() {
-  const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  const submit = async (ev: FormEvent) => {
-    ev.preventDefault();
-    if (!name.trim()) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const model = await loom.createRegisteredModel({ name: name.trim() });
-      navigate(paths.model(model.name));
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
-  };
-  return (
-    <form className="create-form" onSubmit={(ev) => void submit(ev)}>
-      <input
-        className="input"
-        placeholder="New model name"
-        aria-label="New model name"
-        value={name}
-        onChange={(ev) => setName(ev.target.value)}
-      />
-      <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
-        {busy ? 'Creating…' : 'Create model'}
-      </button>
-      {error && (
-        <div className="field-error" role="alert">
-          {error}
-        </div>
-      )}
     </form>
   );
 }
