@@ -135,6 +135,20 @@ describe.skipIf(!ui.enabled)('registry UI journeys', () => {
     expect(await page.getByTestId('description').textContent()).toBe('Trained on Q3 data.');
     expect(await page.getByTestId('description').locator('strong').textContent()).toBe('Q3');
 
+    // The version's tags use the same editor as a run's: add one, edit it, and it survives a reload.
+    const tags = page.getByRole('table', { name: 'Tags' });
+    await page.getByLabel('New tag key').fill('validated_by');
+    await page.getByLabel('New tag value').fill('ada');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await tags.getByRole('cell', { name: 'ada', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Edit tag validated_by' }).click();
+    await page.getByLabel('Value of tag validated_by').fill('grace');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await tags.getByRole('cell', { name: 'grace', exact: true }).waitFor();
+    await page.reload();
+    await tags.getByRole('cell', { name: 'grace', exact: true }).waitFor();
+    expect(await tags.getByRole('cell', { name: 'ada', exact: true }).count()).toBe(0);
+
     if (keepPages) await screenshot(page, 'page-registry-version');
     await page.getByTestId('source-run').click();
     await page.waitForURL(`**/runs/${seed.runIds[0]}`);

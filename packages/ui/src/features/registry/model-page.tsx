@@ -14,7 +14,7 @@ import { AliasChips, VersionStatusBadge } from './badges';
 import { DescriptionEditor } from './description-editor';
 import { runIdOfSource, sourceRunId } from './source-run';
 import { StageControl } from './stage-control';
-import { TagEditor } from './tag-editor';
+import { TagEditor } from '../../components/tag-editor';
 import { useAction } from '../../lib/use-action';
 import { usePollWhile } from './use-poll-while';
 import { ProtectionsCard } from './protections-card';
@@ -98,9 +98,9 @@ export function ModelPage({ name }: { name: string }) {
         <Card title="Tags" count={model.tags?.length ?? 0}>
           <TagEditor
             tags={model.tags ?? []}
-            busy={action.busy}
-            onSet={(key, value) => action.run(() => loom.setRegisteredModelTag(name, key, value))}
-            onDelete={(key) => void action.run(() => loom.deleteRegisteredModelTag(name, key))}
+            onSet={(key, value) => loom.setRegisteredModelTag(name, key, value)}
+            onDelete={(key) => loom.deleteRegisteredModelTag(name, key)}
+            onChanged={data.reload}
           />
         </Card>
       </div>

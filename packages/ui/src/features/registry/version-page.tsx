@@ -16,7 +16,7 @@ import { loadModelFiles } from './model-files';
 import { SignatureTable } from './signature-table';
 import { sourceRunId } from './source-run';
 import { StageControl } from './stage-control';
-import { TagEditor } from './tag-editor';
+import { TagEditor } from '../../components/tag-editor';
 import { useAction } from '../../lib/use-action';
 import { usePollWhile } from './use-poll-while';
 
@@ -123,9 +123,9 @@ export function VersionPage({ name, version }: { name: string; version: string }
       <Card title="Tags" count={v.tags?.length ?? 0}>
         <TagEditor
           tags={v.tags ?? []}
-          busy={action.busy}
-          onSet={(key, value) => action.run(() => loom.setModelVersionTag(name, version, key, value))}
-          onDelete={(key) => void action.run(() => loom.deleteModelVersionTag(name, version, key))}
+          onSet={(key, value) => loom.setModelVersionTag(name, version, key, value)}
+          onDelete={(key) => loom.deleteModelVersionTag(name, version, key)}
+          onChanged={data.reload}
         />
       </Card>
       {/* Files are copied during registration: read them once the version is READY. */}

@@ -18,7 +18,7 @@ import { ArtifactBrowser } from './artifact-browser';
 import './run-page.css';
 import { DatasetTable } from './dataset-table';
 import { NOTE_TAG, RunNote } from './run-note';
-import { TagEditor } from './tag-editor';
+import { TagEditor } from '../../components/tag-editor';
 import { Card, Fact } from '../../components/card';
 
 const tagOf = (run: RunJson, key: string): string | undefined =>
@@ -213,7 +213,12 @@ function RunView({
           <KeyValueTable rows={params} empty="No parameters logged" label="Parameters" />
         </Card>
         <Card title="Tags" count={tags.filter((t) => !t.key.startsWith('mlflow.')).length}>
-          <TagEditor runId={info.run_id} tags={tags} onChanged={onChanged} />
+          <TagEditor
+            tags={tags}
+            onSet={(key, value) => loom.setTag(info.run_id, key, value)}
+            onDelete={(key) => loom.deleteTag(info.run_id, key)}
+            onChanged={onChanged}
+          />
         </Card>
       </div>
 

@@ -1,22 +1,27 @@
 /**
- * A run's tags: add, edit and delete the user's tags; MLflow's own `mlflow.*` tags are shown
- * read-only behind a toggle, since clients and the UI depend on their values.
+ * The tags of a run, a registered model or a model version: add, edit and delete the user's tags;
+ * MLflow's own `mlflow.*` tags are shown read-only behind a toggle, since clients and the UI depend
+ * on their values.
  */
 import { useState, type FormEvent } from 'react';
 import type { KeyValue } from '@loom/protocol';
-import { errorText, loom } from '../../api';
-import { Empty } from '../../components/states';
+import { errorText } from '../api';
+import { Empty } from './states';
 
 const isSystem = (key: string) => key.startsWith('mlflow.');
 const byKey = (a: KeyValue, b: KeyValue) => a.key.localeCompare(b.key);
 
 export function TagEditor({
-  runId,
   tags,
+  onSet,
+  onDelete,
   onChanged,
 }: {
-  runId: string;
-  tags: KeyValue[];
+  tags: readonly KeyValue[];
+  /** Stores one tag (the server overwrites an existing key). */
+  onSet: (key: string, value: string) => Promise<unknown>;
+  onDelete: (key: string) => Promise<unknown>;
+  /** Called after each change that took, typically the page's reload. */
   onChanged: () => void;
 }) {
   const [showSystem, setShowSystem] = useState(false);
@@ -26,7 +31,7 @@ export function TagEditor({
   const system = tags.filter((t) => isSystem(t.key)).sort(byKey);
 
   /** Runs one change, then reloads the run; a failure stays on screen until the next try. */
-  const change = async (action: () => Promise<void>): Promise<boolean> => {
+  const change = async (action: () => Promise<unknown>): Promise<boolean> => {
     setError(undefined);
     try {
       await action();
@@ -52,7 +57,7 @@ export function TagEditor({
                   tag={t}
                   onCancel={() => setEditing(undefined)}
                   onSave={async (value) => {
-                    if (await change(() => loom.setTag(runId, t.key, value))) setEditing(undefined);
+                    if (await change(() => onSet(t.key, value))) setEditing(undefined);
                   }}
                 />
               ) : (
@@ -72,7 +77,7 @@ export function TagEditor({
                       type="button"
                       className="link-button danger-text"
                       aria-label={`Delete tag ${t.key}`}
-                      onClick={() => void change(() => loom.deleteTag(runId, t.key))}
+                      onClick={() => void change(() => onDelete(t.key))}
                     >
                       Delete
                     </button>
@@ -83,10 +88,7 @@ export function TagEditor({
           </tbody>
         </table>
       )}
-      <AddTagForm
-        existing={tags.map((t) => t.key)}
-        onAdd={(key, value) => change(() => loom.setTag(runId, key, value))}
-      />
+      <AddTagForm existing={tags.map((t) => t.key)} onAdd={(key, value) => change(() => onSet(key, value))} />
       {error && (
         <div className="field-error" role="alert">
           {error}
