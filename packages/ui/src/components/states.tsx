@@ -52,10 +52,12 @@ export function PendingPage({
   header,
   state,
   loadingLabel,
+  errorTitle,
 }: {
   header: ReactNode;
   state: { status: 'loading' | 'error'; error?: unknown; reload: () => void };
   loadingLabel: string;
+  errorTitle?: string;
 }) {
   return (
     <div className="page">
@@ -63,7 +65,7 @@ export function PendingPage({
       {state.status === 'loading' ? (
         <Loading label={loadingLabel} />
       ) : (
-        <ErrorBox error={state.error} onRetry={state.reload} />
+        <ErrorBox title={errorTitle} error={state.error} onRetry={state.reload} />
       )}
     </div>
   );

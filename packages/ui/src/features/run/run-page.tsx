@@ -8,7 +8,7 @@ import { metricValue } from '@loom/client';
 import { errorText, loom } from '../../api';
 import { Link } from '../../components/link';
 import { PageHeader } from '../../components/page-header';
-import { Empty, ErrorBox, Loading } from '../../components/states';
+import { Empty, ErrorBox, PendingPage } from '../../components/states';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDuration, formatMetric, formatTime, runDuration } from '../../lib/format';
 import { navigate, paths, useLocation, withParams } from '../../lib/router';
@@ -32,19 +32,19 @@ export function RunPage({ runId }: { runId: string }) {
     [experimentId],
   );
 
-  if (run.status === 'loading')
-    return (
-      <div className="page">
-        <Loading label="Loading run…" />
-      </div>
+  if (run.status !== 'ok') {
+    const header = (
+      <PageHeader crumbs={[{ label: 'Experiments', href: paths.experiments() }]} title={`Run ${runId}`} />
     );
-  if (run.status === 'error')
     return (
-      <div className="page">
-        <PageHeader crumbs={[{ label: 'Experiments', href: paths.experiments() }]} title={`Run ${runId}`} />
-        <ErrorBox title="Could not open this run" error={run.error} onRetry={run.reload} />
-      </div>
+      <PendingPage
+        header={header}
+        state={run}
+        loadingLabel="Loading run…"
+        errorTitle="Could not open this run"
+      />
     );
+  }
   return <RunView run={run.data} experimentName={experiment.data?.name} onChanged={run.reload} />;
 }
 
