@@ -176,6 +176,15 @@ describe('loom models generate-dockerfile', () => {
     expect(readdirSync(ort)).toEqual(['linux']);
     expect(existsSync(join(image.root, 'root/.npm'))).toBe(false); // the cache mount left nothing
 
+    // Same flags and defaults as `loom models serve` (one definition, models-serve.ts).
+    const options = (help: string) => help.slice(help.indexOf('Options:'));
+    const entryHelp = spawnSync(process.execPath, [join(image.root, 'opt/loom/serve.mjs'), '--help'], {
+      encoding: 'utf8',
+    });
+    const cliHelp = await runCli(['models', 'serve', '--help']);
+    expect(options(entryHelp.stdout)).toContain('--max-body-size');
+    expect(options(entryHelp.stdout)).toBe(options(cliHelp.stdout));
+
     const { url, child } = await start(image);
     expect((await fetch(`${url}/ping`)).status).toBe(200);
     const version = await fetch(`${url}/version`);
