@@ -1,11 +1,11 @@
 /** The `loom` command line: MLflow's commands and flags. */
 import { Command } from 'commander';
-import { LoomError } from '@loom/protocol';
 import { serverCommand } from './commands/server';
 import { dbCommand } from './commands/db';
 import { syncCommand } from './commands/sync';
 import { runCommand } from './commands/run';
 import { modelsCommand } from './commands/models';
+import { runProgram } from './run-program';
 
 // The AWS SDK warns on Node 20 that releases after January 2027 will need Node 22; ours is pinned
 // to one that supports Node 20, so the multi-line warning would only bury real errors.
@@ -21,11 +21,4 @@ program.addCommand(syncCommand());
 program.addCommand(runCommand());
 program.addCommand(modelsCommand());
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  // One line, no stack trace: the user needs the reason, not our call stack.
-  const message = err instanceof LoomError || err instanceof Error ? err.message : String(err);
-  console.error(`loom: ${message}`);
-  process.exit(1);
-}
+await runProgram(program);

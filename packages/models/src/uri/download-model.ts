@@ -71,8 +71,16 @@ type RegistryUri = Extract<ReturnType<typeof parseModelUri>, { kind: 'registry' 
 
 /** The version number a registry URI points at. */
 async function resolveVersion(client: LoomClient, uri: RegistryUri): Promise<string> {
-  if ('version' in uri) return (await client.getModelVersion(uri.name, uri.version)).version;
-  if ('alias' in uri) return (await client.getModelVersionByAlias(uri.name, uri.alias)).version;
+  // The answer names a cache folder: a server's "../../x" must not become a path.
+  const checked = (version: string) => {
+    if (!/^\d+$/.test(version))
+      throw invalidParameter(
+        `The tracking server answered version '${version}' for '${uri.name}'; versions are numbers`,
+      );
+    return version;
+  };
+  if ('version' in uri) return checked((await client.getModelVersion(uri.name, uri.version)).version);
+  if ('alias' in uri) return checked((await client.getModelVersionByAlias(uri.name, uri.alias)).version);
   const latest = uri.stage.toLowerCase() === 'latest';
   const stage = latest ? undefined : [uri.stage[0]!.toUpperCase() + uri.stage.slice(1).toLowerCase()];
   const versions = await client.getLatestVersions(uri.name, stage);
@@ -82,7 +90,7 @@ async function resolveVersion(client: LoomClient, uri: RegistryUri): Promise<str
       `Registered model '${uri.name}' has no version ${latest ? 'at all' : `in stage '${uri.stage}'`}`,
     );
   }
-  return versions.map((v) => v.version).sort((a, b) => Number(b) - Number(a))[0]!;
+  return checked(versions.map((v) => v.version).sort((a, b) => Number(b) - Number(a))[0]!);
 }
 
 function runTree(client: LoomClient, runId: string): Tree {
@@ -125,9 +133,10 @@ async function fetchTree(tree: Tree, path: string, target: string): Promise<stri
     if (!files.length)
       throw new LoomError('RESOURCE_DOES_NOT_EXIST', `No model files under '${path || '/'}'`);
     for (const file of files) {
-      const rel = path ? file.slice(path.length).replace(/^\/+/, '') : file;
       // The listing comes from a server: never let one of its paths climb out of the model folder.
-      if (rel.split('/').some((seg) => seg === '..') || isAbsolute(rel)) {
+      const under = !path || file.startsWith(`${path}/`);
+      const rel = path ? file.slice(path.length + 1) : file;
+      if (!under || !rel || rel.split(/[\\/]/).some((seg) => seg === '..') || isAbsolute(rel)) {
         throw invalidParameter(`Refusing to download '${file}': the path leaves the model folder`);
       }
       const dest = join(staging, rel);
