@@ -212,6 +212,52 @@ describe('runs, metrics and artifacts', () => {
   });
 });
 
+describe('logged models', () => {
+  it('creates, uploads, lists, finalizes, links to the run and searches', async () => {
+    const experimentId = await loom.createExperiment({ name: 'logged-models' });
+    const run = await loom.createRun({ experimentId });
+    const runId = run.info.run_id;
+    const created = await loom.createLoggedModel({
+      experimentId,
+      name: 'clf',
+      modelType: 'onnx',
+      sourceRunId: runId,
+      params: [{ key: 'alpha', value: '0.5' }],
+    });
+    const id = created.info.model_id;
+    expect(id).toMatch(/^m-[0-9a-f]{32}$/);
+    expect(created.info).toMatchObject({ status: 'LOGGED_MODEL_PENDING', source_run_id: runId });
+    await loom.uploadArtifact(created.info.artifact_uri, 'sub/MLmodel', 'flavors: {}\n');
+    expect(await loom.listLoggedModelArtifacts(id)).toEqual([{ path: 'sub', is_dir: true }]);
+    expect((await loom.listLoggedModelArtifacts(id, 'sub')).map((f) => f.path)).toEqual(['sub/MLmodel']);
+
+    expect((await loom.finalizeLoggedModel(id, 'LOGGED_MODEL_READY')).info.status).toBe('LOGGED_MODEL_READY');
+    expect((await loom.getLoggedModel(id)).data.params).toEqual([{ key: 'alpha', value: '0.5' }]);
+    await loom.logOutputs(runId, [{ modelId: id }]);
+    expect((await loom.getRun(runId)).outputs?.model_outputs).toEqual([{ model_id: id, step: 0 }]);
+
+    const found = await loom.searchLoggedModels({ experimentIds: [experimentId], filter: "name = 'clf'" });
+    expect(found.models.map((m) => m.info.model_id)).toEqual([id]);
+    await loom.deleteLoggedModel(id);
+    const gone = await loom.getLoggedModel(id).catch((e: unknown) => e);
+    expect((gone as LoomError).code).toBe('RESOURCE_DOES_NOT_EXIST');
+  });
+
+  it('appends to the log-model history of a run (MLflow 2)', async () => {
+    const run = await loom.createRun({ experimentId: '0' });
+    const runId = run.info.run_id;
+    const mlmodel = {
+      run_id: runId,
+      artifact_path: 'model',
+      utc_time_created: '2026-01-01 00:00:00.000000',
+      flavors: {},
+    };
+    await loom.logModel(runId, JSON.stringify(mlmodel));
+    const tag = (await loom.getRun(runId)).data.tags?.find((t) => t.key === 'mlflow.log-model.history');
+    expect(JSON.parse(tag!.value)).toMatchObject([{ artifact_path: 'model', run_id: runId }]);
+  });
+});
+
 describe('registry audit log', () => {
   it('pages through the changes of a model, newest first', async () => {
     await post('/registered-models/create', { name: 'audited' });

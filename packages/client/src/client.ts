@@ -10,6 +10,7 @@ import * as artifacts from './artifacts';
 import * as auth from './auth';
 import * as experiments from './experiments';
 import * as governance from './governance';
+import * as loggedModels from './logged-models';
 import { Http, type CallOptions, type ClientOptions } from './http';
 import * as metrics from './metrics';
 import * as modelVersions from './model-versions';
@@ -23,6 +24,7 @@ type Endpoints = typeof experiments &
   Omit<typeof runs, 'LOG_BATCH_LIMITS'> &
   Omit<typeof metrics, 'metricValue' | 'wireDouble'> &
   Omit<typeof artifacts, 'proxyPathOf'> &
+  typeof loggedModels &
   typeof registeredModels &
   typeof modelVersions &
   typeof registryAudit &
@@ -55,6 +57,8 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     updateRun: bind(runs.updateRun),
     deleteRun: bind(runs.deleteRun),
     restoreRun: bind(runs.restoreRun),
+    logOutputs: bind(runs.logOutputs),
+    logModel: bind(runs.logModel),
     setTag: bind(runs.setTag),
     deleteTag: bind(runs.deleteTag),
     getMetricHistory: bind(metrics.getMetricHistory),
@@ -64,6 +68,12 @@ export function createClient(options: ClientOptions = {}): LoomClient {
     artifactDownloadUrl: bind(artifacts.artifactDownloadUrl),
     uploadArtifact: bind(artifacts.uploadArtifact),
     getArtifactHead: bind(artifacts.getArtifactHead),
+    createLoggedModel: bind(loggedModels.createLoggedModel),
+    getLoggedModel: bind(loggedModels.getLoggedModel),
+    finalizeLoggedModel: bind(loggedModels.finalizeLoggedModel),
+    deleteLoggedModel: bind(loggedModels.deleteLoggedModel),
+    searchLoggedModels: bind(loggedModels.searchLoggedModels),
+    listLoggedModelArtifacts: bind(loggedModels.listLoggedModelArtifacts),
     searchRegisteredModels: bind(registeredModels.searchRegisteredModels),
     getRegisteredModel: bind(registeredModels.getRegisteredModel),
     createRegisteredModel: bind(registeredModels.createRegisteredModel),

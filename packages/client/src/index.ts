@@ -17,6 +17,7 @@ export {
   type GetMetricHistoryBulkIntervalArgs,
   type GetMetricHistoryBucketsArgs,
 } from './metrics';
+export type { CreateLoggedModelArgs, SearchLoggedModelsArgs, LoggedModelsPage } from './logged-models';
 export { proxyPathOf, type ArtifactListing, type ArtifactHead } from './artifacts';
 export type {
   SearchRegisteredModelsArgs,

@@ -165,3 +165,30 @@ export async function logInputs(
 ): Promise<void> {
   await http.post(`${BASE}/log-inputs`, { run_id: runId, datasets }, options);
 }
+
+/** Records logged models the run produced (MLflow 3 `runs/outputs`), shown as the run's model outputs. */
+export async function logOutputs(
+  http: Http,
+  runId: string,
+  models: readonly { modelId: string; step?: number | undefined }[],
+  options?: CallOptions,
+): Promise<void> {
+  await http.post(
+    `${BASE}/outputs`,
+    { run_id: runId, models: models.map((m) => ({ model_id: m.modelId, step: m.step ?? 0 })) },
+    options,
+  );
+}
+
+/**
+ * MLflow 2 `runs/log-model`: appends `modelJson` (the MLmodel as JSON) to the run's
+ * `mlflow.log-model.history` tag, which lists the models logged under the run's artifacts.
+ */
+export async function logModel(
+  http: Http,
+  runId: string,
+  modelJson: string,
+  options?: CallOptions,
+): Promise<void> {
+  await http.post(`${BASE}/log-model`, { run_id: runId, model_json: modelJson }, options);
+}
