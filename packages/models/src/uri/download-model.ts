@@ -1,8 +1,8 @@
 /**
  * Brings a model to a local directory: local paths are used in place; `runs:/` and `models:/` URIs
- * resolve through the tracking server and their files download into a cache folder, written to a
+ * (registered versions and MLflow 3 logged models) resolve through the tracking server and their files download into a cache folder, written to a
  * temporary folder first and renamed, so a half-finished download is never mistaken for a model.
- * Registered versions and run artifacts do not change, so a cached copy is reused.
+ * Registered versions, logged models and run artifacts do not change, so a cached copy is reused.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
@@ -10,7 +10,11 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createClient, proxyPathOf, type LoomClient } from '@loom/client';
 import { invalidParameter, LoomError, type FileInfoJson } from '@loom/protocol';
+import { stringify } from 'yaml';
 import { parseModelUri } from './model-uri';
+
+/** Written beside MLmodel in a downloaded registry version, as MLflow does. */
+export const REGISTERED_MODEL_META_FILE = 'registered_model_meta';
 
 export interface DownloadOptions {
   /** The tracking server (MLFLOW_TRACKING_URI), needed for `runs:/` and `models:/`. */
@@ -52,19 +56,45 @@ export async function downloadModel(uri: string, options: DownloadOptions = {}):
   if (parsed.kind === 'artifacts') {
     return fetchTree(proxyTree(client, parsed.uri), '', join(cache, 'artifacts', safeName(parsed.uri)));
   }
+  if (parsed.kind === 'logged') {
+    // A logged model's files do not change once it is READY, so its copy is cached by id.
+    const target = join(cache, 'logged', safeName(parsed.modelId));
+    if (existsSync(join(target, 'MLmodel'))) return target;
+    const logged = await client.getLoggedModel(parsed.modelId);
+    return fetchLocation(client, logged.info.artifact_uri, target, `Logged model ${parsed.modelId}`);
+  }
   const version = await resolveVersion(client, parsed);
   const target = join(cache, 'registry', safeName(parsed.name), version);
-  if (existsSync(join(target, 'MLmodel'))) return target;
-  const source = await client.getModelVersionDownloadUri(parsed.name, version);
-  if (source.startsWith('runs:/')) return downloadModel(source, options);
-  if (proxyPathOf(source) !== undefined) return fetchTree(proxyTree(client, source), '', target);
-  const local = source.startsWith('file:') ? new URL(source).pathname : source;
+  if (!existsSync(join(target, 'MLmodel'))) {
+    const source = await client.getModelVersionDownloadUri(parsed.name, version);
+    const runs = source.startsWith('runs:/') ? parseModelUri(source) : undefined;
+    if (runs?.kind === 'run') await fetchTree(runTree(client, runs.runId), runs.path, target);
+    else {
+      const dir = await fetchLocation(client, source, target, `Version ${version} of '${parsed.name}'`);
+      if (dir !== target) return dir;
+    }
+  }
+  await writeRegisteredModelMeta(target, parsed.name, version);
+  return target;
+}
+
+/** The files at an artifact location: through the proxy, or in place when this machine can read it. */
+async function fetchLocation(client: LoomClient, location: string, target: string, what: string) {
+  if (proxyPathOf(location) !== undefined) return fetchTree(proxyTree(client, location), '', target);
+  const local = location.startsWith('file:') ? new URL(location).pathname : location;
   if (existsSync(join(local, 'MLmodel'))) return local;
   throw new LoomError(
     'NOT_IMPLEMENTED',
-    `Version ${version} of '${parsed.name}' lives at '${source}', which the tracking server does not proxy ` +
+    `${what} lives at '${location}', which the tracking server does not proxy ` +
       'and this machine cannot read; serve the artifacts through the server (--serve-artifacts)',
   );
+}
+
+/** MLflow's `registered_model_meta` beside MLmodel: which registered version this copy is. */
+async function writeRegisteredModelMeta(dir: string, name: string, version: string): Promise<void> {
+  const file = join(dir, REGISTERED_MODEL_META_FILE);
+  if (existsSync(file)) return;
+  await writeFile(file, stringify({ model_name: name, model_version: version }));
 }
 
 type RegistryUri = Extract<ReturnType<typeof parseModelUri>, { kind: 'registry' }>;

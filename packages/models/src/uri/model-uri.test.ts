@@ -8,6 +8,10 @@ describe('parseModelUri', () => {
     ['models:/m/3', { kind: 'registry', name: 'm', version: '3' }],
     ['models:/m/Production', { kind: 'registry', name: 'm', stage: 'Production' }],
     ['models:/m/latest', { kind: 'registry', name: 'm', stage: 'latest' }],
+    [
+      'models:/m-0123456789abcdef0123456789abcdef',
+      { kind: 'logged', modelId: 'm-0123456789abcdef0123456789abcdef' },
+    ],
     ['models:/m@champion', { kind: 'registry', name: 'm', alias: 'champion' }],
     ['models:/team/m@prod', { kind: 'registry', name: 'team/m', alias: 'prod' }],
     [
@@ -21,7 +25,8 @@ describe('parseModelUri', () => {
   });
 
   it('rejects malformed URIs and unsupported schemes', () => {
-    expect(() => parseModelUri('models:/only-name')).toThrow(/Not a valid model URI/);
+    expect(() => parseModelUri('models:/')).toThrow(/Not a valid model URI/);
+    expect(() => parseModelUri('models:/@alias')).toThrow(/Not a valid model URI/);
     expect(() => parseModelUri('runs:/')).toThrow(/Not a valid model URI/);
     expect(() => parseModelUri('s3://bucket/model')).toThrow(/not supported/);
   });

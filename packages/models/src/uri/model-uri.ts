@@ -1,7 +1,8 @@
 /**
  * Model URIs as MLflow spells them: local paths and `file://`, `runs:/<run_id>/<path>`,
- * `models:/<name>/<version|stage|latest>`, `models:/<name>@<alias>`, and artifact URIs the tracking
- * server proxies (`mlflow-artifacts:/…`).
+ * `models:/<name>/<version|stage|latest>`, `models:/<name>@<alias>`, MLflow 3's `models:/<model_id>`
+ * (one segment, no `@`: a logged model) and artifact URIs the tracking server proxies
+ * (`mlflow-artifacts:/…`).
  */
 import { invalidParameter } from '@loom/protocol';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ export type ModelUri =
   | { kind: 'registry'; name: string; version: string }
   | { kind: 'registry'; name: string; stage: string }
   | { kind: 'registry'; name: string; alias: string }
+  | { kind: 'logged'; modelId: string }
   | { kind: 'artifacts'; uri: string };
 
 /** Parses a model URI; INVALID_PARAMETER_VALUE with the accepted forms when it is malformed. */
@@ -26,6 +28,7 @@ export function parseModelUri(uri: string): ModelUri {
     const at = rest.lastIndexOf('@');
     if (at > 0 && !rest.slice(at).includes('/'))
       return { kind: 'registry', name: rest.slice(0, at), alias: rest.slice(at + 1) };
+    if (rest && !rest.includes('/') && !rest.includes('@')) return { kind: 'logged', modelId: rest };
     const slash = rest.lastIndexOf('/');
     if (slash <= 0 || slash === rest.length - 1) throw malformed(uri);
     const name = rest.slice(0, slash);
@@ -46,7 +49,7 @@ export function parseModelUri(uri: string): ModelUri {
 
 function malformed(uri: string) {
   return invalidParameter(
-    `Not a valid model URI: '${uri}'. Use runs:/<run_id>/<path>, models:/<name>/<version>, ` +
+    `Not a valid model URI: '${uri}'. Use runs:/<run_id>/<path>, models:/<model_id>, models:/<name>/<version>, ` +
       'models:/<name>/<stage>, models:/<name>/latest, models:/<name>@<alias> or a local path',
   );
 }
