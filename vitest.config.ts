@@ -17,6 +17,8 @@ const BACKEND_SUITES = [
   'packages/server/src/**/*.test.ts',
   'packages/core/src/store/**/*.test.ts',
   'packages/core/src/tracking/search/*-sql.test.ts',
+  // The model SDK against a listening server on the test backend.
+  'packages/models/src/log-model.test.ts',
 ];
 
 const unreachable = await postgresUnreachable();

@@ -26,7 +26,7 @@ export { loadModel, loadModelDir, chooseFlavor, type Model } from './load-model'
 export { saveOnnxModel, ONNXRUNTIME_NODE_VERSION, type SaveOnnxOptions } from './flavors/onnx-save';
 export { saveJsFunctionModel, type SaveJsFunctionOptions } from './flavors/js-function';
 export { parseModelUri, type ModelUri } from './uri/model-uri';
-export { downloadModel, type DownloadOptions } from './uri/download-model';
+export { downloadModel, REGISTERED_MODEL_META_FILE, type DownloadOptions } from './uri/download-model';
 export { parseJsonRequest, parseCsvRequest, type ScoringRequest } from './serve/parse-request';
 export {
   scoringHandler,
@@ -43,4 +43,12 @@ export {
   type ChunkOptions,
 } from './batch/predict-in-chunks';
 export { predictionsCsv, predictionsTable } from './batch/predictions-csv';
-export { logModel, type LogModelArgs, type LoggedModel } from './log-model';
+export { logModel, type LogModelArgs, type LoggedModel, type ModelSource } from './log-model';
+export {
+  inferSignature,
+  inferSchema,
+  inferParams,
+  toInputExample,
+  type ExampleData,
+} from './infer-signature';
+export { getModelInfo, validateServingInput, type ModelInfo } from './model-info';
