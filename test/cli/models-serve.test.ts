@@ -1,6 +1,7 @@
 /**
  * `loom models serve` as a user runs it: a real process serving a model directory laid out as Python
- * MLflow writes it, models logged to a real `loom server` and served by runs:/ and models:/ URIs,
+ * MLflow writes it, models logged to a real `loom server` and served by runs:/ and models:/ URIs
+ * (registered versions and MLflow 3 logged models),
  * several workers on one port, and a clear failure for a model that needs Python.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -176,6 +177,17 @@ describe('loom models serve', () => {
     const mlp = await serve(['-m', `runs:/${runId}/mlp`], env);
     expectMlp((await score(mlp.url, { inputs: MLP_ROWS })).json.predictions);
     await mlp.stop();
+  });
+
+  it('serves an MLflow 3 logged model by models:/<model_id>', async () => {
+    const run = await loom.createRun({ experimentId: '0' });
+    const logged = await logModel(loom, { runId: run.info.run_id, dir: join(dir, 'python-onnx') });
+    expect(logged.modelUri).toMatch(/^models:\/m-[0-9a-f]{32}$/);
+    const s = await serve(['-m', logged.modelUri], { MLFLOW_TRACKING_URI: tracking.url });
+    const res = await score(s.url, { inputs: MLP_ROWS });
+    expect(res.status).toBe(200);
+    expectMlp(res.json.predictions);
+    expect(await s.stop()).toBe(0);
   });
 
   it('runs several workers on one port', async () => {
