@@ -12,6 +12,8 @@ export interface ServerOptions {
   /** `--backend-store-uri` passed to the server. */
   backendStoreUri: string;
   artifactDir: string;
+  /** `--default-artifact-root`; default `artifactDir` (`mlflow-artifacts:/` to go through the proxy). */
+  defaultArtifactRoot?: string;
   /** Extra flags for the server's `node` (e.g. `--cpu-prof`). */
   nodeFlags?: string[];
 }
@@ -53,7 +55,7 @@ export class ServerProcess {
       '--backend-store-uri',
       opts.backendStoreUri,
       '--default-artifact-root',
-      opts.artifactDir,
+      opts.defaultArtifactRoot ?? opts.artifactDir,
       '--artifacts-destination',
       opts.artifactDir,
       '--host',

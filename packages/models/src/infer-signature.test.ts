@@ -120,5 +120,10 @@ describe('toInputExample', () => {
       ],
     });
     expect(toInputExample([Float32Array.of(1.5, 2)])).toEqual({ kind: 'ndarray', value: [[1.5, 2]] });
+    expect(toInputExample([{ bin: Uint8Array.of(1, 2), when: new Date(0) }])).toEqual({
+      kind: 'dataframe',
+      columns: ['bin', 'when'],
+      data: [['AQI=', '1970-01-01T00:00:00.000Z']],
+    });
   });
 });

@@ -266,8 +266,11 @@ function plain(value: unknown): unknown {
 export function toInputExample(data: ExampleData | InputExample): InputExample {
   if (isInputExample(data)) return data;
   const s = shape(data);
-  if (s.kind === 'frame')
-    return { kind: 'dataframe', columns: s.columns, data: plain(s.rows) as unknown[][] };
+  if (s.kind === 'frame') {
+    // A frame's bytes are base64 in JSON, as MLflow writes binary columns.
+    const cell = (v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : plain(v));
+    return { kind: 'dataframe', columns: s.columns, data: s.rows.map((r) => r.map(cell)) };
+  }
   return { kind: 'ndarray', value: plain(s.value) };
 }
 

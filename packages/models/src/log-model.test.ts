@@ -69,7 +69,7 @@ describe('logModel, MLflow 3 logged models', () => {
       flavor: 'onnx',
       model: linearGraph(),
       inputExample: [Float32Array.of(...ROWS[0]!)],
-      params: { alpha: '0.5' },
+      params: { alpha: 0.5 },
       modelType: 'regressor',
     });
     const id = logged.modelId!;

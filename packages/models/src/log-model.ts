@@ -66,8 +66,8 @@ export type LogModelArgs = ModelSource & {
   /** Free-form MLmodel `metadata`. */
   metadata?: Record<string, unknown> | undefined;
   /** The logged model's params, tags and type (MLflow 3 mode). */
-  params?: Record<string, string> | undefined;
-  tags?: Record<string, string> | undefined;
+  params?: Readonly<Record<string, Scalar>> | undefined;
+  tags?: Readonly<Record<string, Scalar>> | undefined;
   modelType?: string | undefined;
   /** The run's step the model was logged at (its output link); default 0. */
   step?: number | undefined;
@@ -85,8 +85,10 @@ export interface LoggedModel {
   modelVersion?: ModelVersionJson | undefined;
 }
 
-const keyValues = (m: Record<string, string> | undefined): KeyValue[] | undefined =>
-  m && Object.entries(m).map(([key, value]) => ({ key, value }));
+type Scalar = string | number | boolean;
+
+const keyValues = (m: Readonly<Record<string, Scalar>> | undefined): KeyValue[] | undefined =>
+  m && Object.entries(m).map(([key, value]) => ({ key, value: String(value) }));
 
 /** Files under `dir`, `/`-separated; symlinks are followed, as MLflow's uploads follow them. */
 async function listFiles(dir: string): Promise<string[]> {
@@ -149,6 +151,8 @@ async function applySignature(dir: string, mlmodel: MLmodel, args: LogModelArgs)
     const signature = await signatureFromExample(dir, raw);
     if (signature) mlmodel.signature = storeSignature(signature);
   }
+  // The example files added to the folder count too.
+  if (mlmodel.modelSizeBytes !== undefined) mlmodel.modelSizeBytes = await directorySize(dir);
   await writeMLmodel(dir, mlmodel);
 }
 
