@@ -9,7 +9,7 @@ export {
   type FetchLike,
 } from './http';
 export type { SearchExperimentsArgs, ExperimentsPage, CreateExperimentArgs } from './experiments';
-export type { SearchRunsArgs, RunsPage, UpdateRunArgs } from './runs';
+export { LOG_BATCH_LIMITS, type SearchRunsArgs, type RunsPage, type UpdateRunArgs } from './runs';
 export {
   metricValue,
   type GetMetricHistoryArgs,

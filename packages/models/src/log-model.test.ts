@@ -49,6 +49,13 @@ describe('logModel, MLflow 3 logged models', () => {
   it('logs an in-memory ONNX graph: PENDING until every file is up, then READY, linked to the run', async () => {
     const run = await loom.createRun({ experimentId: '0' });
     const runId = run.info.run_id;
+    await loom.logBatch(runId, {
+      params: [{ key: 'epochs', value: '3' }],
+      metrics: [
+        { key: 'rmse', value: 0.5, timestamp: 1, step: 0 },
+        { key: 'rmse', value: 0.25, timestamp: 2, step: 1 },
+      ],
+    });
     // The same server, with every call recorded and the model's status read just before finalizing.
     const calls: string[] = [];
     let statusBeforeFinalize: string | undefined;
@@ -78,9 +85,15 @@ describe('logModel, MLflow 3 logged models', () => {
 
     expect(statusBeforeFinalize).toBe('LOGGED_MODEL_PENDING');
     const puts = calls.filter((c) => c.startsWith('PUT'));
-    expect(calls.slice(0, 3)).toEqual(['GET /runs/get', 'POST /logged-models', 'POST /runs/outputs']);
-    expect(calls.slice(3, 3 + puts.length)).toEqual(puts);
-    expect(calls.slice(3 + puts.length)).toEqual(['PATCH /logged-models/<id>']);
+    expect(calls.slice(0, 5)).toEqual([
+      'GET /runs/get',
+      'POST /logged-models',
+      'POST /runs/outputs',
+      'GET /metrics/get-history-bulk-interval',
+      'POST /runs/log-batch',
+    ]);
+    expect(calls.slice(5, 5 + puts.length)).toEqual(puts);
+    expect(calls.slice(5 + puts.length)).toEqual(['PATCH /logged-models/<id>']);
     expect(puts).toContain(`PUT /0/models/<id>/artifacts/MLmodel`);
 
     const model = await loom.getLoggedModel(id);
@@ -90,7 +103,12 @@ describe('logModel, MLflow 3 logged models', () => {
       model_type: 'regressor',
       source_run_id: runId,
     });
-    expect(model.data.params).toEqual([{ key: 'alpha', value: '0.5' }]);
+    // The run's params and its metrics at the model's step (0) are the model's too.
+    expect(model.data.params).toEqual([
+      { key: 'alpha', value: '0.5' },
+      { key: 'epochs', value: '3' },
+    ]);
+    expect(model.data.metrics).toMatchObject([{ key: 'rmse', value: 0.5, step: 0, model_id: id }]);
     expect((await loom.getRun(runId)).outputs?.model_outputs).toEqual([{ model_id: id, step: 0 }]);
     const files = (await loom.listLoggedModelArtifacts(id)).map((f) => f.path).sort();
     expect(files).toEqual(
@@ -171,6 +189,7 @@ describe('logModel, MLflow 3 logged models', () => {
       flavor: 'js_function',
       module,
       name: 'doubler',
+      tags: { team: 'a' },
       signature: { inputs: { kind: 'columns', specs: [column('x', 'double')] } },
       registeredModelName: 'doubler',
     });
@@ -181,12 +200,13 @@ describe('logModel, MLflow 3 logged models', () => {
       source: logged.modelUri,
       run_id: runId,
       model_id: logged.modelId,
+      tags: [{ key: 'team', value: 'a' }],
     });
     // The registered copy outlives the logged model.
     await loom.deleteLoggedModel(logged.modelId!);
     const local = await downloadModel('models:/doubler/1', options);
     expect(readFileSync(join(local, REGISTERED_MODEL_META_FILE), 'utf8')).toBe(
-      'model_name: doubler\nmodel_version: "1"\n',
+      "model_name: doubler\nmodel_version: '1'\n",
     );
     const info = await getModelInfo('models:/doubler/1', options);
     expect(info).toMatchObject({ registeredModelVersion: 1, modelId: logged.modelId, runId });
@@ -205,6 +225,8 @@ describe('logModel, MLflow 3 logged models', () => {
     expect((err as NodeJS.ErrnoException).code).toBe('ENOENT');
     const { models } = await loom.searchLoggedModels({ experimentIds: [experimentId] });
     expect(models.map((m) => m.info.status)).toEqual(['LOGGED_MODEL_UPLOAD_FAILED']);
+    const load = await loadModel(`models:/${models[0]!.info.model_id}`, options).catch((e: unknown) => e);
+    expect((load as LoomError).message).toMatch(/failed to upload.*incomplete/);
   });
 });
 

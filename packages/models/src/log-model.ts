@@ -17,8 +17,8 @@ import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import type { LoomClient } from '@loom/client';
-import type { KeyValue, ModelVersionJson } from '@loom/protocol';
+import { LOG_BATCH_LIMITS, type LoomClient } from '@loom/client';
+import type { KeyValue, MetricJson, ModelVersionJson, RunJson } from '@loom/protocol';
 import { saveJsFunctionModel } from './flavors/js-function';
 import { saveOnnxModel } from './flavors/onnx-save';
 import {
@@ -110,10 +110,11 @@ export async function logModel(client: LoomClient, args: LogModelArgs): Promise<
     if (staged.temporary) await applySignature(staged.dir, mlmodel, args);
     const logged =
       args.artifactPath === undefined
-        ? await logLoggedModel(client, run.info.experiment_id, staged.dir, mlmodel, args)
+        ? await logLoggedModel(client, run, staged.dir, mlmodel, args)
         : await logToRun(client, run.info.artifact_uri, staged.dir, mlmodel, args, args.artifactPath);
     if (!args.registeredModelName) return logged;
-    return { ...logged, modelVersion: await register(client, args.registeredModelName, logged, args.runId) };
+    const version = await register(client, args.registeredModelName, logged, args);
+    return { ...logged, modelVersion: version };
   } finally {
     if (staged.temporary) await rm(staged.dir, { recursive: true, force: true });
   }
@@ -185,22 +186,29 @@ async function upload(client: LoomClient, dir: string, root: string, prefix: str
 /** MLflow 3: a logged model of the run's experiment, linked to the run, finalized by the outcome. */
 async function logLoggedModel(
   client: LoomClient,
-  experimentId: string,
+  run: RunJson,
   dir: string,
   mlmodel: MLmodel,
   args: LogModelArgs,
 ): Promise<LoggedModel> {
+  // MLflow copies the run's params onto the model (the run's value wins on a clash).
+  const params = {
+    ...args.params,
+    ...Object.fromEntries((run.data.params ?? []).map((p) => [p.key, p.value])),
+  };
   const created = await client.createLoggedModel({
-    experimentId,
+    experimentId: run.info.experiment_id,
     name: args.name ?? 'model',
     modelType: args.modelType,
     sourceRunId: args.runId,
-    params: keyValues(args.params),
+    params: keyValues(params),
     tags: keyValues(args.tags),
   });
   const { model_id: modelId, artifact_uri: artifactUri } = created.info;
   try {
-    await client.logOutputs(args.runId, [{ modelId, step: args.step }]);
+    const step = args.step ?? 0;
+    await client.logOutputs(args.runId, [{ modelId, step }]);
+    await linkRunMetrics(client, run, modelId, step);
     Object.assign(mlmodel, {
       modelId,
       // MLflow 3 makes the uuid the model id.
@@ -217,6 +225,33 @@ async function logLoggedModel(
     throw err;
   }
   return { modelUri: `models:/${modelId}`, modelId, mlmodel };
+}
+
+/**
+ * The run's metric points at `step` logged again with `model_id`, so they show as the model's
+ * metrics, as MLflow 3 does when a model is logged from a run.
+ */
+async function linkRunMetrics(
+  client: LoomClient,
+  run: RunJson,
+  modelId: string,
+  step: number,
+): Promise<void> {
+  const keys = [...new Set((run.data.metrics ?? []).map((m) => m.key))];
+  const points: MetricJson[] = [];
+  for (const metricKey of keys) {
+    const history = await client.getMetricHistoryBulkInterval({
+      runIds: [run.info.run_id],
+      metricKey,
+      startStep: step,
+      endStep: step,
+      maxResults: LOG_BATCH_LIMITS.metrics,
+    });
+    for (const m of history) if (!m.model_id) points.push({ ...m, run_id: undefined, model_id: modelId });
+  }
+  for (let i = 0; i < points.length; i += LOG_BATCH_LIMITS.metrics) {
+    await client.logBatch(run.info.run_id, { metrics: points.slice(i, i + LOG_BATCH_LIMITS.metrics) });
+  }
 }
 
 /** MLflow 2: the files under the run's artifacts, recorded in the run's log-model history. */
@@ -241,7 +276,7 @@ async function register(
   client: LoomClient,
   name: string,
   logged: LoggedModel,
-  runId: string,
+  args: LogModelArgs,
 ): Promise<ModelVersionJson> {
   try {
     await client.createRegisteredModel({ name });
@@ -251,8 +286,10 @@ async function register(
   let version = await client.createModelVersion({
     name,
     source: logged.modelUri,
-    runId,
+    runId: args.runId,
     modelId: logged.modelId,
+    // MLflow 3 gives the version the logged model's tags.
+    tags: logged.modelId ? keyValues(args.tags) : undefined,
   });
   // The registry copies the files before the version is READY; wait as MLflow's register_model does.
   const deadline = Date.now() + REGISTRATION_WAIT_MS;

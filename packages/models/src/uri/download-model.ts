@@ -4,6 +4,7 @@
  * temporary folder first and renamed, so a half-finished download is never mistaken for a model.
  * Registered versions, logged models and run artifacts do not change, so a cached copy is reused.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -60,8 +61,15 @@ export async function downloadModel(uri: string, options: DownloadOptions = {}):
     // A logged model's files do not change once it is READY, so its copy is cached by id.
     const target = join(cache, 'logged', safeName(parsed.modelId));
     if (existsSync(join(target, 'MLmodel'))) return target;
-    const logged = await client.getLoggedModel(parsed.modelId);
-    return fetchLocation(client, logged.info.artifact_uri, target, `Logged model ${parsed.modelId}`);
+    const { status, artifact_uri: location } = (await client.getLoggedModel(parsed.modelId)).info;
+    if (status === 'LOGGED_MODEL_UPLOAD_FAILED') {
+      throw invalidParameter(
+        `Logged model ${parsed.modelId} failed to upload (${status}): its files are incomplete`,
+      );
+    }
+    // Still uploading (or never finalized): read it, but do not keep a copy that may be partial.
+    const into = status === 'LOGGED_MODEL_READY' ? target : join(cache, 'logged-pending', randomUUID());
+    return fetchLocation(client, location, into, `Logged model ${parsed.modelId}`);
   }
   const version = await resolveVersion(client, parsed);
   const target = join(cache, 'registry', safeName(parsed.name), version);
@@ -94,7 +102,7 @@ async function fetchLocation(client: LoomClient, location: string, target: strin
 async function writeRegisteredModelMeta(dir: string, name: string, version: string): Promise<void> {
   const file = join(dir, REGISTERED_MODEL_META_FILE);
   if (existsSync(file)) return;
-  await writeFile(file, stringify({ model_name: name, model_version: version }));
+  await writeFile(file, stringify({ model_name: name, model_version: version }, { singleQuote: true }));
 }
 
 type RegistryUri = Extract<ReturnType<typeof parseModelUri>, { kind: 'registry' }>;
