@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient, type LoomClient } from '@loom/client';
 import { defaultServerConfig } from '@loom/core';
 import { createTestBackend, type TestBackend } from '@loom/core/testing';
@@ -172,6 +172,21 @@ describe('logModel, MLflow 3 logged models', () => {
     expect(missing).toBeInstanceOf(LoomError);
     expect((missing as LoomError).httpStatus).toBe(400);
     expect((missing as LoomError).message).toMatch(/Failed to predict data.*missing inputs/is);
+    // Logging with an example the model cannot take warns, as MLflow does, and logs it anyway.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const bad = await logModel(loom, {
+        runId: run.info.run_id,
+        dir: join(dir, 'lin'),
+        inputExample: [{ a: 1.5 }],
+      });
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringMatching(/input example failed to predict.*missing inputs/is),
+      ]);
+      expect((await loom.getLoggedModel(bad.modelId!)).info.status).toBe('LOGGED_MODEL_READY');
+    } finally {
+      warn.mockRestore();
+    }
     const malformed = await validateServingInput(logged.modelUri, '{"rows": []}', options).catch(
       (e: unknown) => e,
     );

@@ -145,34 +145,41 @@ async function applySignature(dir: string, mlmodel: MLmodel, args: LogModelArgs)
   if (example) mlmodel.savedInputExampleInfo = await writeInputExample(dir, example);
   if (args.signature === false) mlmodel.signature = undefined;
   else if (args.signature) mlmodel.signature = storeSignature(args.signature);
-  else if (example && !mlmodel.signature) {
-    await writeMLmodel(dir, mlmodel);
-    // Typed arrays in the caller's data say the tensor dtype; the saved JSON has lost it.
-    const raw = isInputExample(args.inputExample) ? exampleData(example) : args.inputExample!;
-    const signature = await signatureFromExample(dir, raw);
-    if (signature) mlmodel.signature = storeSignature(signature);
+  const infer = example !== undefined && args.signature === undefined && !mlmodel.signature;
+  await writeMLmodel(dir, mlmodel);
+  if (example) {
+    // As MLflow: the example is predicted on (checked against the signature when there is one);
+    // a failure only warns, and a model without a signature then gets an input-only one.
+    const outcome = await predictExample(dir);
+    if ('error' in outcome) {
+      console.warn(`loom: the input example failed to predict, the model is logged anyway: ${outcome.error}`);
+    }
+    if (infer) {
+      // Typed arrays in the caller's data say the tensor dtype; the saved JSON has lost it.
+      const raw = isInputExample(args.inputExample) ? exampleData(example) : args.inputExample!;
+      mlmodel.signature = storeSignature(
+        inferSignature(raw, 'output' in outcome ? outcome.output : undefined),
+      );
+    }
   }
   // The example files added to the folder count too.
   if (mlmodel.modelSizeBytes !== undefined) mlmodel.modelSizeBytes = await directorySize(dir);
   await writeMLmodel(dir, mlmodel);
 }
 
-/** Runs the model on its example to infer the output schema too; input-only when it cannot predict. */
-async function signatureFromExample(dir: string, data: ExampleData): Promise<Signature | undefined> {
-  let output: unknown;
+/** The model in `dir` run on its serving input example, as `/invocations` would run it. */
+async function predictExample(dir: string): Promise<{ output: unknown } | { error: string }> {
   try {
     const model = await loadModelDir(dir, { batching: false });
     try {
       const request = parseJsonRequest(await readFile(join(dir, 'serving_input_example.json'), 'utf8'));
-      output = await model.predict(request.input, request.params);
+      return { output: await model.predict(request.input, request.params) };
     } finally {
       await model.close();
     }
-  } catch {
-    // MLflow logs such a model anyway; the schema of what it was given still helps its users.
-    output = undefined;
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
   }
-  return inferSignature(data, output);
 }
 
 /** Uploads every file of `dir` under `root/prefix`, with MLmodel replaced by `mlmodel`. */
