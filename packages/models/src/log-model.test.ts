@@ -217,7 +217,8 @@ describe('logModel, MLflow 3 logged models', () => {
       model_id: logged.modelId,
       tags: [{ key: 'team', value: 'a' }],
     });
-    // The registered copy outlives the logged model.
+    // The registry serves its own copy of the files, which outlives the logged model.
+    expect(await loom.getModelVersionDownloadUri('doubler', '1')).toMatch(/^mlflow-artifacts:\/_registry\//);
     await loom.deleteLoggedModel(logged.modelId!);
     const local = await downloadModel('models:/doubler/1', options);
     expect(readFileSync(join(local, REGISTERED_MODEL_META_FILE), 'utf8')).toBe(
