@@ -76,7 +76,7 @@ export interface RegistryServiceOptions {
 export class RegistryService {
   private readonly now: () => number;
   private readonly cwd: string;
-  readonly events: RegistryEventSink;
+  private readonly events: RegistryEventSink;
   private readonly files: VersionFiles | undefined;
   private readonly registrationWaitMs: number;
   /** Copies under way, so that closing can wait for them. */
