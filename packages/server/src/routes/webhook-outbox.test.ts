@@ -3,8 +3,8 @@
  * has its delivery rows, and a change whose rows cannot be written is rolled back and refused.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SqlDriver, SqlTrackingStore } from '@loom/core';
-import { createTestApp, type TestApp } from '../testing/test-app';
+import type { SqlDriver, SqlTrackingStore, WebhookSettings } from '@loom/core';
+import { createTestApp, TEST_WEBHOOK_SETTINGS, type TestApp } from '../testing/test-app';
 
 const API = '/api/2.0/mlflow';
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -15,8 +15,8 @@ afterEach(async () => {
 });
 
 /** An app whose dispatcher is stopped, so outbox rows stay as the change wrote them. */
-async function app(): Promise<{ a: TestApp; db: SqlDriver }> {
-  const a = await createTestApp();
+async function app(settings: Partial<WebhookSettings> = {}): Promise<{ a: TestApp; db: SqlDriver }> {
+  const a = await createTestApp({ webhooks: { ...TEST_WEBHOOK_SETTINGS, ...settings } });
   cleanups.push(() => a.close());
   await a.webhooks.dispatcher.stop();
   return { a, db: (a.store as SqlTrackingStore).db };
@@ -138,6 +138,30 @@ describe('the webhook outbox', () => {
     expect(tags).toEqual([{ key: 'k', value: 'v' }]);
     expect((await outbox(db)).map((r) => r.event)).toEqual([
       'model_version.created',
+      'model_version_tag.set',
+    ]);
+  });
+
+  it('with MLFLOW_WEBHOOK_CACHE_TTL, skips an unsubscribed event until this server changes its webhooks', async () => {
+    const { a, db } = await app({ cacheTtlMs: 60_000 });
+    await ok(a, 'POST', '/registered-models/create', { name: 'm' });
+    await ok(a, 'POST', '/model-versions/create', { name: 'm', source: 's3://b/m' });
+    const setTag = () =>
+      ok(a, 'POST', '/model-versions/set-tag', { name: 'm', version: '1', key: 'k', value: 'v' });
+    await setTag();
+    // A webhook written behind this server's back (as another server would) is not seen yet...
+    await db.run(
+      `INSERT INTO webhooks (webhook_id, name, url, status, creation_timestamp, last_updated_timestamp)
+       VALUES ('other', 'other', 'http://127.0.0.1:9/hook', 'ACTIVE', 0, 0)`,
+    );
+    await db.run(`INSERT INTO webhook_events (webhook_id, event) VALUES ('other', 'model_version_tag.set')`);
+    await setTag();
+    expect(await outbox(db)).toEqual([]);
+    // ...but one created through this server is, at once.
+    await subscribe(a, 'mine', [{ entity: 'MODEL_VERSION_TAG', action: 'SET' }]);
+    await setTag();
+    expect((await outbox(db)).map((r) => r.event)).toEqual([
+      'model_version_tag.set',
       'model_version_tag.set',
     ]);
   });

@@ -1,6 +1,6 @@
 /**
- * The delivery outbox. Rows are written in the transaction of the change they announce and claimed by any server's
- * dispatcher with a lease; PostgreSQL's `FOR UPDATE SKIP LOCKED` lets many servers claim at once
+ * The delivery outbox. Rows are written in the transaction of the registry change they announce and
+ * claimed by any server's dispatcher with a lease; PostgreSQL's `FOR UPDATE SKIP LOCKED` lets many servers claim at once
  * without waiting on or double-claiming each other's rows (SQLite's single writer does the same).
  */
 import type { RegistryEventName } from '../../../registry/registry-events';
@@ -9,7 +9,7 @@ import type { Dialect, Queryable, SqlDriver } from '../driver';
 import { toAttempt, toDelivery, type AttemptRow, type DeliveryRow, type WebhookRow } from './webhook-rows';
 
 /** An event to deliver to its subscribers, with the body they are sent. */
-export interface NewDeliveries {
+export interface OutboxEvent {
   event: RegistryEventName;
   body: string;
 }
@@ -57,7 +57,7 @@ const NEW_DELIVERY_ID: Record<Dialect, string> = {
 export async function enqueueDeliveries(
   tx: Queryable,
   dialect: Dialect,
-  events: readonly NewDeliveries[],
+  events: readonly OutboxEvent[],
   time: number,
 ): Promise<Set<RegistryEventName>> {
   if (events.length === 0) return new Set();
