@@ -3,7 +3,9 @@
  * fresh test store (SQLite, or PostgreSQL with LOOM_TEST_BACKEND=postgres), it times 500 sequential
  * `model-versions/set-tag` requests with no webhook and then with one signed webhook subscribed to
  * `model_version_tag.set` (receiver on loopback, in the same process, verifying every signature),
- * and how long after the last write the last delivery arrives. Two rounds of each, interleaved.
+ * and how long after the last write the last delivery arrives. Two rounds of each, interleaved
+ * (ROUNDS to change); median and mean set-tag latency. To compare two builds, run it from both
+ * checkouts alternately.
  */
 import { createTestApp } from '../packages/server/src/testing/test-app';
 import { startWebhookReceiver } from '../packages/server/src/testing/webhook-receiver';
@@ -28,14 +30,22 @@ async function round(subscribed: boolean): Promise<void> {
     const setTag = (i: number) =>
       app.post('/model-versions/set-tag', { name: 'm', version: '1', key: 'k', value: `${i}` });
     for (let i = 0; i < WARMUP; i++) await setTag(i);
+    const times: number[] = [];
     const start = performance.now();
-    for (let i = 0; i < N; i++) await setTag(i);
+    for (let i = 0; i < N; i++) {
+      const t0 = performance.now();
+      await setTag(i);
+      times.push(performance.now() - t0);
+    }
     const written = performance.now();
+    times.sort((x, y) => x - y);
+    const median = times[Math.floor(N / 2)]!;
     if (subscribed) await receiver.waitFor(WARMUP + N, 120_000);
     const delivered = performance.now();
     const unsigned = receiver.received.filter((r) => !r.verified).length;
     console.log(
-      `${subscribed ? 'one webhook' : 'no webhook '}: ${((written - start) / N).toFixed(2)} ms per set-tag` +
+      `${subscribed ? 'one webhook' : 'no webhook '}: median ${median.toFixed(3)} ms, mean ` +
+        `${((written - start) / N).toFixed(3)} ms per set-tag` +
         (subscribed
           ? `; last of ${receiver.received.length} deliveries ${(delivered - written).toFixed(0)} ms after the last write` +
             `; ${unsigned} failed verification`
@@ -47,7 +57,8 @@ async function round(subscribed: boolean): Promise<void> {
   }
 }
 
-for (let i = 0; i < 2; i++) {
+const ROUNDS = Number(process.env.ROUNDS ?? 2);
+for (let i = 0; i < ROUNDS; i++) {
   await round(false);
   await round(true);
 }

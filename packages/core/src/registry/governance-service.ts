@@ -7,12 +7,12 @@ import { LoomError, invalidParameter, notFound } from '@loom/protocol';
 import type { Page } from '../tracking/entities';
 import { validateMaxResults } from '../tracking/validation';
 import type { ModelVersion } from './entities';
-import type { Activity, Actor, AuditEntry, Protections, TransitionTarget } from './governance-entities';
+import type { Activity, AuditEntry, Protections, TransitionTarget } from './governance-entities';
 import type { ResolvedRequest } from './governance-store';
 import type { Principal } from './principal';
 import { validateProtections } from './protections';
 import { ALLOW_ALL_REGISTRY_PERMISSIONS, type RegistryPermissions } from './registry-permissions';
-import type { RegistryEventName } from './registry-events';
+import { aliasSetEvent, transitionEvents } from './registry-event-drafts';
 import type { RegistryService } from './registry-service';
 import {
   canonicalStage,
@@ -72,10 +72,6 @@ export class RegistryGovernanceService {
     );
   }
 
-  private publish(name: RegistryEventName, data: Record<string, unknown>, actor: Actor): void {
-    this.registry.events.publish({ name, data, timestamp: actor.time, user: actor.user });
-  }
-
   /** Databricks' `stage`, or Loom's `alias`: exactly one. */
   private target(ref: RequestRef): TransitionTarget {
     const hasStage = ref.stage !== undefined && ref.stage !== '';
@@ -95,8 +91,11 @@ export class RegistryGovernanceService {
     const comment = validateComment(ref.comment, false);
     await this.require('canRead', principal, name, 'request a transition');
     const actor = this.registry.actor(principal);
-    const request = await this.store.createTransitionRequest(name, version, target, comment, actor);
-    this.publish('transition_request.created', requestEventData(request), actor);
+    const request = await this.registry.announcing(
+      actor,
+      (r: Activity) => [{ name: 'transition_request.created', data: requestEventData(r) }],
+      (announce) => this.store.createTransitionRequest(name, version, target, comment, actor, announce),
+    );
     return (await this.withActions([request], principal))[0]!;
   }
 
@@ -148,19 +147,23 @@ export class RegistryGovernanceService {
       );
     }
     const actor = this.registry.actor(principal);
-    const resolved = await this.store.resolveTransitionRequest(
-      request.id,
-      { status: 'APPROVED', archiveExisting: ref.archiveExistingVersions ?? false, comment },
+    const resolution = {
+      status: 'APPROVED' as const,
+      archiveExisting: ref.archiveExistingVersions ?? false,
+      comment,
+    };
+    const resolved = await this.registry.announcing(
       actor,
+      (r: ResolvedRequest) => [
+        {
+          name: 'transition_request.approved',
+          data: { ...requestEventData(r.request), approver_comment: comment },
+        },
+        ...(r.transition ? transitionEvents(r.transition) : []),
+        ...(r.alias ? [aliasSetEvent(name, r.alias.alias, r.request.version, r.alias.isPrompt)] : []),
+      ],
+      (announce) => this.store.resolveTransitionRequest(request.id, resolution, actor, announce),
     );
-    this.publish(
-      'transition_request.approved',
-      { ...requestEventData(resolved.request), approver_comment: comment },
-      actor,
-    );
-    if (resolved.transition) this.registry.announceTransition(resolved.transition, actor);
-    const { toAlias, version } = resolved.request;
-    if (toAlias) await this.registry.announceAliasSet(name, toAlias, version, actor);
     return { activity: (await this.withActions([resolved.activity], principal))[0]!, resolved };
   }
 
@@ -175,15 +178,16 @@ export class RegistryGovernanceService {
     await this.require('canManage', principal, name, 'reject transition requests');
     const request = await this.openRequest(ref, target);
     const actor = this.registry.actor(principal);
-    const resolved = await this.store.resolveTransitionRequest(
-      request.id,
-      { status: 'REJECTED', comment },
+    const resolved = await this.registry.announcing(
       actor,
-    );
-    this.publish(
-      'transition_request.rejected',
-      { ...requestEventData(resolved.request), approver_comment: comment },
-      actor,
+      (r: ResolvedRequest) => [
+        {
+          name: 'transition_request.rejected',
+          data: { ...requestEventData(r.request), approver_comment: comment },
+        },
+      ],
+      (announce) =>
+        this.store.resolveTransitionRequest(request.id, { status: 'REJECTED', comment }, actor, announce),
     );
     return (await this.withActions([resolved.activity], principal))[0]!;
   }
@@ -209,12 +213,12 @@ export class RegistryGovernanceService {
     if (request.userId !== principal.user)
       await this.require('canManage', principal, name, "cancel another user's transition request");
     const actor = this.registry.actor(principal);
-    const resolved = await this.store.resolveTransitionRequest(
-      request.id,
-      { status: 'CANCELLED', comment },
+    const resolved = await this.registry.announcing(
       actor,
+      (r: ResolvedRequest) => [{ name: 'transition_request.cancelled', data: requestEventData(r.request) }],
+      (announce) =>
+        this.store.resolveTransitionRequest(request.id, { status: 'CANCELLED', comment }, actor, announce),
     );
-    this.publish('transition_request.cancelled', requestEventData(resolved.request), actor);
     return (await this.withActions([resolved.activity], principal))[0]!;
   }
 
@@ -253,11 +257,15 @@ export class RegistryGovernanceService {
     const comment = validateComment(args.comment, true)!;
     await this.require('canRead', principal, name, 'comment');
     const actor = this.registry.actor(principal);
-    const created = await this.store.createComment(name, version, comment, actor);
-    this.publish(
-      'comment.created',
-      { name, version: String(version), comment_id: String(created.id), comment },
+    const created = await this.registry.announcing(
       actor,
+      (c: Activity) => [
+        {
+          name: 'comment.created',
+          data: { name, version: String(version), comment_id: String(c.id), comment },
+        },
+      ],
+      (announce) => this.store.createComment(name, version, comment, actor, announce),
     );
     return (await this.withActions([created], principal))[0]!;
   }

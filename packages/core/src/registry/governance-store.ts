@@ -9,6 +9,7 @@ import type {
   StageTransition,
   TransitionTarget,
 } from './governance-entities';
+import type { Announce } from './registry-store';
 
 /** How a request is closed; approving also moves the version. */
 export type RequestResolution =
@@ -21,8 +22,8 @@ export interface ResolvedRequest {
   request: Activity;
   /** Set when an approved request moved the version to a stage. */
   transition?: StageTransition | undefined;
-  /** Set when an approved request pointed an alias at the version. */
-  alias?: { alias: string; previousVersion?: number | undefined } | undefined;
+  /** Set when an approved request pointed an alias at the version (of a prompt or not). */
+  alias?: { alias: string; previousVersion?: number | undefined; isPrompt: boolean } | undefined;
 }
 
 export interface AuditLogQuery {
@@ -31,7 +32,7 @@ export interface AuditLogQuery {
   pageToken?: string | undefined;
 }
 
-/** Persistence of governance; each change writes its audit row in its own transaction. */
+/** Persistence of governance; each change writes its audit row (and events) in its own transaction. */
 export interface RegistryGovernanceStore {
   /** The model's protections; NO_PROTECTIONS when none were set. 404 for an unknown model. */
   getProtections(name: string): Promise<Protections>;
@@ -43,6 +44,7 @@ export interface RegistryGovernanceStore {
     target: TransitionTarget,
     comment: string | undefined,
     actor: Actor,
+    announce?: Announce<Activity>,
   ): Promise<Activity>;
   /** The open requests of a version, oldest first. */
   listTransitionRequests(name: string, version: number): Promise<Activity[]>;
@@ -60,8 +62,15 @@ export interface RegistryGovernanceStore {
     requestId: number,
     resolution: RequestResolution,
     actor: Actor,
+    announce?: Announce<ResolvedRequest>,
   ): Promise<ResolvedRequest>;
-  createComment(name: string, version: number, comment: string, actor: Actor): Promise<Activity>;
+  createComment(
+    name: string,
+    version: number,
+    comment: string,
+    actor: Actor,
+    announce?: Announce<Activity>,
+  ): Promise<Activity>;
   /** One activity by id; RESOURCE_DOES_NOT_EXIST when unknown. */
   getActivity(id: number): Promise<Activity>;
   updateComment(id: number, comment: string, actor: Actor): Promise<Activity>;

@@ -1,8 +1,9 @@
 /**
- * Registry changes announced to subscribers (webhooks) after they are stored. The names are MLflow 3's
- * webhook events (`entity.action`, lowercase as in delivered payloads) plus Loom's governance events,
- * which open-source MLflow lacks.
+ * Registry changes announced to subscribers (webhooks), stored in the change's own transaction. The
+ * names are MLflow 3's webhook events (`entity.action`, lowercase as in delivered payloads) plus
+ * Loom's governance events, which open-source MLflow lacks.
  */
+import type { Queryable } from '../store/sql/driver';
 
 /** MLflow 3's webhook events (webhooks.proto). */
 export const MLFLOW_REGISTRY_EVENTS = [
@@ -47,13 +48,28 @@ export interface RegistryEvent {
   user?: string | undefined;
 }
 
-/** Receives registry events once the change they describe has committed. Must not throw. */
+/** An event as a change describes it; the author and time come from the change's `Actor`. */
+export type RegistryEventDraft = Pick<RegistryEvent, 'name' | 'data'>;
+
+/**
+ * Where registry events are stored: inside the transaction of the change they describe, so that an
+ * acknowledged change always has its events (the webhooks' outbox) and a rolled-back one has none.
+ */
 export interface RegistryEventSink {
-  publish(event: RegistryEvent): void;
+  /**
+   * Stores `events` with `tx`, the change's own transaction. Resolves to whether anything was stored
+   * (an event nobody subscribes to stores nothing); a throw rolls the change back.
+   */
+  write(tx: Queryable, events: readonly RegistryEvent[]): Promise<boolean>;
+  /** Told after a change whose events were stored has committed (this server's dispatcher wakes). */
+  committed(): void;
 }
 
 /** The sink of a registry with no subscribers. */
-export const NO_REGISTRY_EVENTS: RegistryEventSink = { publish() {} };
+export const NO_REGISTRY_EVENTS: RegistryEventSink = {
+  write: () => Promise.resolve(false),
+  committed() {},
+};
 
 export function isRegistryEventName(s: string): s is RegistryEventName {
   return (REGISTRY_EVENTS as readonly string[]).includes(s);

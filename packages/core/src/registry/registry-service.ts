@@ -17,8 +17,14 @@ import {
   validateLocalSource,
   validateRemoteSource,
 } from './model-source';
-import { NO_REGISTRY_EVENTS, type RegistryEventName, type RegistryEventSink } from './registry-events';
-import type { RegistrationOutcome, RegistryStore } from './registry-store';
+import {
+  aliasSetEvent,
+  modelCreatedEvent,
+  transitionEvents,
+  versionCreatedEvent,
+} from './registry-event-drafts';
+import { NO_REGISTRY_EVENTS, type RegistryEventDraft, type RegistryEventSink } from './registry-events';
+import type { Announce, ChangedModel, RegistrationOutcome, RegistryStore } from './registry-store';
 import type { VersionFiles } from './version-files';
 import { IS_PROMPT_TAG } from '../tracking/search/registry-search-sql';
 import {
@@ -55,7 +61,7 @@ export interface RegistryServiceOptions {
   now?: () => number;
   /** What relative local sources are resolved against. */
   cwd?: string;
-  /** Told of each change after it commits (webhooks subscribe here). */
+  /** Stores each change's events in its transaction (the webhooks' outbox). */
   events?: RegistryEventSink;
   /** Where versions' files are copied; without it versions reference their source and are READY at once. */
   files?: VersionFiles | undefined;
@@ -66,18 +72,11 @@ export interface RegistryServiceOptions {
   registrationWaitMs?: number;
 }
 
-/** MLflow marks prompts (models and versions) with this tag set to 'true'. */
-const isPrompt = (tags: readonly KeyValue[]) =>
-  tags.some((t) => t.key === IS_PROMPT_TAG && t.value === 'true');
-/** The tag holding a prompt version's template. */
-const PROMPT_TEXT_TAG = 'mlflow.prompt.text';
-const tagMap = (tags: readonly KeyValue[]) => Object.fromEntries(tags.map((t) => [t.key, t.value]));
-
 /** Model Registry operations with MLflow's validation, defaults and messages. */
 export class RegistryService {
   private readonly now: () => number;
   private readonly cwd: string;
-  readonly events: RegistryEventSink;
+  private readonly events: RegistryEventSink;
   private readonly files: VersionFiles | undefined;
   private readonly registrationWaitMs: number;
   /** Copies under way, so that closing can wait for them. */
@@ -107,26 +106,32 @@ export class RegistryService {
     const name = validateModelName(args.name);
     const tags = (args.tags ?? []).map(validateRegisteredModelTag);
     const actor = this.actor(principal);
-    const model = await this.store.createRegisteredModel(
-      { name, tags, description: args.description },
+    return this.announcing(
       actor,
+      (model: RegisteredModel) => [modelCreatedEvent(model)],
+      (announce) =>
+        this.store.createRegisteredModel({ name, tags, description: args.description }, actor, announce),
     );
-    this.announce(
-      isPrompt(model.tags) ? 'prompt.created' : 'registered_model.created',
-      { name: model.name, tags: tagMap(model.tags), description: model.description ?? null },
-      actor,
-    );
-    return model;
   }
 
-  /** Tells the event sink about a change that has committed. */
-  private announce(name: RegistryEventName, data: Record<string, unknown>, actor?: Actor): void {
-    this.events.publish({ name, data, timestamp: actor?.time ?? this.now(), user: actor?.user });
-  }
-
-  /** Whether the registered model `name` is a prompt (its events are the prompt_* ones). */
-  private async isPromptModel(name: string): Promise<boolean> {
-    return isPrompt((await this.store.getRegisteredModel(name)).tags);
+  /**
+   * Makes a change together with its events: `change` hands `announce` to the store, which stores
+   * what `build` makes of the change's result inside the change's transaction (so an acknowledged
+   * change always has its outbox rows); the sink hears once it has committed.
+   */
+  async announcing<R, T>(
+    actor: Actor,
+    build: (result: R) => RegistryEventDraft[],
+    change: (announce: Announce<R>) => Promise<T>,
+  ): Promise<T> {
+    let stored = false;
+    const done = await change(async (tx, result) => {
+      const events = build(result).map((e) => ({ ...e, timestamp: actor.time, user: actor.user }));
+      // Reassigned on each attempt: PostgreSQL retries a transaction that hit a serialization failure.
+      stored = events.length > 0 && (await this.events.write(tx, events));
+    });
+    if (stored) this.events.committed();
+    return done;
   }
 
   getRegisteredModel(name: string): Promise<RegisteredModel> {
@@ -183,16 +188,22 @@ export class RegistryService {
   ): Promise<void> {
     const tag = validateRegisteredModelTag({ key, value });
     const actor = this.actor(principal);
-    await this.store.setRegisteredModelTag(validateModelName(name), tag, actor);
-    if (await this.isPromptModel(name))
-      this.announce('prompt_tag.set', { name, key: tag.key, value: tag.value }, actor);
+    await this.announcing(
+      actor,
+      (m: ChangedModel) =>
+        m.isPrompt ? [{ name: 'prompt_tag.set', data: { name, key: tag.key, value: tag.value } }] : [],
+      (announce) => this.store.setRegisteredModelTag(validateModelName(name), tag, actor, announce),
+    );
   }
 
   /** Deletes a tag; a missing tag is not an error, a missing model is. */
   async deleteRegisteredModelTag(name: string, key: string, principal?: Principal): Promise<void> {
     const actor = this.actor(principal);
-    await this.store.deleteRegisteredModelTag(validateModelName(name), key, actor);
-    if (await this.isPromptModel(name)) this.announce('prompt_tag.deleted', { name, key }, actor);
+    await this.announcing(
+      actor,
+      (m: ChangedModel) => (m.isPrompt ? [{ name: 'prompt_tag.deleted', data: { name, key } }] : []),
+      (announce) => this.store.deleteRegisteredModelTag(validateModelName(name), key, actor, announce),
+    );
   }
 
   /**
@@ -209,22 +220,23 @@ export class RegistryService {
     const number = parseModelVersion(version);
     assertAliasUnprotected(await this.protectionsOf(validateModelName(name)), name, alias);
     const actor = this.actor(principal);
-    await this.store.setRegisteredModelAlias(name, alias, number, actor);
-    await this.announceAliasSet(name, alias, number, actor);
-  }
-
-  /** `model_version_alias.created` (or the prompt's), for any way an alias moves. */
-  async announceAliasSet(name: string, alias: string, version: number, actor: Actor): Promise<void> {
-    const event = (await this.isPromptModel(name)) ? 'prompt_alias.created' : 'model_version_alias.created';
-    this.announce(event, { name, alias, version: String(version) }, actor);
+    await this.announcing(
+      actor,
+      (m: ChangedModel) => [aliasSetEvent(name, alias, number, m.isPrompt)],
+      (announce) => this.store.setRegisteredModelAlias(name, alias, number, actor, announce),
+    );
   }
 
   async deleteRegisteredModelAlias(name: string, alias: string, principal?: Principal): Promise<void> {
     validateAlias(alias, false);
     const actor = this.actor(principal);
-    await this.store.deleteRegisteredModelAlias(validateModelName(name), alias, actor);
-    const event = (await this.isPromptModel(name)) ? 'prompt_alias.deleted' : 'model_version_alias.deleted';
-    this.announce(event, { name, alias }, actor);
+    await this.announcing(
+      actor,
+      (m: ChangedModel) => [
+        { name: m.isPrompt ? 'prompt_alias.deleted' : 'model_version_alias.deleted', data: { name, alias } },
+      ],
+      (announce) => this.store.deleteRegisteredModelAlias(validateModelName(name), alias, actor, announce),
+    );
   }
 
   /** The version an alias points to; `latest` (any case) is the newest version. Unknown alias: 400. */
@@ -266,21 +278,22 @@ export class RegistryService {
     if (!runId && args.modelId) runId = (await this.tracking.getLoggedModel(args.modelId)).sourceRunId;
     const copies = this.files !== undefined && !promptVersion;
     const actor = this.actor(principal);
-    const created = await this.store.createModelVersion(
-      {
-        name,
-        source: args.source,
-        storageLocation,
-        runId,
-        runLink: args.runLink,
-        description: args.description,
-        modelId: args.modelId || undefined,
-        tags,
-        status: copies ? 'PENDING_REGISTRATION' : 'READY',
-      },
+    const newVersion = {
+      name,
+      source: args.source,
+      storageLocation,
+      runId,
+      runLink: args.runLink,
+      description: args.description,
+      modelId: args.modelId || undefined,
+      tags,
+      status: copies ? ('PENDING_REGISTRATION' as const) : ('READY' as const),
+    };
+    const created = await this.announcing(
       actor,
+      (v: ModelVersion) => [versionCreatedEvent(v)],
+      (announce) => this.store.createModelVersion(newVersion, actor, announce),
     );
-    this.announceVersionCreated(created, actor);
     if (!copies) return created;
     const done = this.register(name, created.version, storageLocation ?? args.source);
     const waited = await Promise.race([
@@ -334,35 +347,6 @@ export class RegistryService {
   /** Waits for the copies under way (before the store closes). */
   async drain(): Promise<void> {
     while (this.registering.size > 0) await Promise.all([...this.registering]);
-  }
-
-  private announceVersionCreated(v: ModelVersion, actor: Actor): void {
-    const common = { name: v.name, version: String(v.version) };
-    if (isPrompt(v.tags)) {
-      const template = v.tags.find((t) => t.key === PROMPT_TEXT_TAG)?.value ?? null;
-      this.announce(
-        'prompt_version.created',
-        {
-          ...common,
-          template,
-          tags: tagMap(v.tags),
-          description: v.description ?? null,
-        },
-        actor,
-      );
-      return;
-    }
-    this.announce(
-      'model_version.created',
-      {
-        ...common,
-        source: v.source,
-        run_id: v.runId ?? null,
-        tags: tagMap(v.tags),
-        description: v.description ?? null,
-      },
-      actor,
-    );
   }
 
   /** Where a `models:/<model_id>` or `models:/<name>/<version>` source's files are, and its run. */
@@ -450,7 +434,7 @@ export class RegistryService {
 
   /**
    * The checked stage transition behind the OSS and Databricks endpoints: records APPLIED_TRANSITION
-   * (with `comment`) and announces every stage move once committed.
+   * (with `comment`) and an event for every stage move, in one transaction.
    */
   async applyTransition(
     name: string,
@@ -471,16 +455,9 @@ export class RegistryService {
     const number = parseModelVersion(version);
     assertStageUnprotected(await this.protectionsOf(validateModelName(name)), name, target);
     const actor = this.actor(principal);
-    const moved = await this.store.transitionModelVersionStage(
-      name,
-      number,
-      target,
-      archiveExisting,
-      actor,
-      comment,
+    return this.announcing(actor, transitionEvents, (announce) =>
+      this.store.transitionModelVersionStage(name, number, target, archiveExisting, actor, comment, announce),
     );
-    this.announceTransition(moved, actor);
-    return moved;
   }
 
   /**
@@ -494,20 +471,6 @@ export class RegistryService {
       if (err instanceof LoomError && err.code === 'RESOURCE_DOES_NOT_EXIST') return NO_PROTECTIONS;
       throw err;
     }
-  }
-
-  /** Publishes `model_version.stage_transitioned` for a moved version and each version it archived. */
-  announceTransition(moved: StageTransition, actor: Actor): void {
-    const v = moved.modelVersion;
-    const announce = (version: number, fromStage: string, toStage: string) =>
-      this.events.publish({
-        name: 'model_version.stage_transitioned',
-        data: { name: v.name, version: String(version), from_stage: fromStage, to_stage: toStage },
-        timestamp: actor.time,
-        user: actor.user,
-      });
-    announce(v.version, moved.fromStage, v.currentStage);
-    for (const a of moved.archived) announce(a.version, a.fromStage, 'Archived');
   }
 
   getModelVersionDownloadUri(name: string, version: string): Promise<string> {
@@ -536,9 +499,16 @@ export class RegistryService {
     const tag: KeyValue = validateModelVersionTag({ key, value });
     const number = parseModelVersion(version);
     const actor = this.actor(principal);
-    await this.store.setModelVersionTag(validateModelName(name), number, tag, actor);
-    const event = (await this.isPromptModel(name)) ? 'prompt_version_tag.set' : 'model_version_tag.set';
-    this.announce(event, { name, version: String(number), key: tag.key, value: tag.value }, actor);
+    await this.announcing(
+      actor,
+      (m: ChangedModel) => [
+        {
+          name: m.isPrompt ? 'prompt_version_tag.set' : 'model_version_tag.set',
+          data: { name, version: String(number), key: tag.key, value: tag.value },
+        },
+      ],
+      (announce) => this.store.setModelVersionTag(validateModelName(name), number, tag, actor, announce),
+    );
   }
 
   async deleteModelVersionTag(
@@ -549,10 +519,15 @@ export class RegistryService {
   ): Promise<void> {
     const number = parseModelVersion(version);
     const actor = this.actor(principal);
-    await this.store.deleteModelVersionTag(validateModelName(name), number, key, actor);
-    const event = (await this.isPromptModel(name))
-      ? 'prompt_version_tag.deleted'
-      : 'model_version_tag.deleted';
-    this.announce(event, { name, version: String(number), key }, actor);
+    await this.announcing(
+      actor,
+      (m: ChangedModel) => [
+        {
+          name: m.isPrompt ? 'prompt_version_tag.deleted' : 'model_version_tag.deleted',
+          data: { name, version: String(number), key },
+        },
+      ],
+      (announce) => this.store.deleteModelVersionTag(validateModelName(name), number, key, actor, announce),
+    );
   }
 }

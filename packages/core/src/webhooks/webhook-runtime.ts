@@ -8,7 +8,7 @@ import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settin
 export interface WebhookRuntime {
   service: WebhookService;
   dispatcher: WebhookDispatcher;
-  /** Waits until published events are in the outbox, then stops the dispatcher (before the store closes). */
+  /** Stops the dispatcher (before the store closes); events are already in the outbox with their changes. */
   close(): Promise<void>;
 }
 
@@ -28,7 +28,7 @@ export function startWebhooks(
     service,
     dispatcher,
     close() {
-      closing ??= service.flush().then(() => dispatcher.stop());
+      closing ??= dispatcher.stop();
       return closing;
     },
   };

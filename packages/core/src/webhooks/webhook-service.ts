@@ -1,11 +1,12 @@
 /**
  * Webhooks: CRUD with MLflow's validation, the `test` call, the delivery log, and the registry event
- * sink that turns each event into one outbox row per subscribed ACTIVE webhook.
+ * sink that turns each event into one outbox row per subscribed ACTIVE webhook, in the transaction of
+ * the change the event describes.
  */
 import { randomUUID } from 'node:crypto';
 import { invalidParameter } from '@loom/protocol';
 import type { RegistryEvent, RegistryEventName, RegistryEventSink } from '../registry/registry-events';
-import type { SqlDriver } from '../store/sql/driver';
+import type { Queryable, SqlDriver } from '../store/sql/driver';
 import { enqueueDeliveries, listWebhookDeliveries } from '../store/sql/webhooks/deliveries';
 import * as store from '../store/sql/webhooks/webhooks';
 import type { Page } from '../tracking/entities';
@@ -71,10 +72,10 @@ async function page<T>(
 
 /** Webhook operations; also the registry's event sink. */
 export class WebhookService implements RegistryEventSink {
-  /** Called after deliveries were written, so this server's dispatcher sends them at once. */
+  /** Called after deliveries were committed, so this server's dispatcher sends them at once. */
   onEnqueued: (() => void) | undefined;
-  private readonly pending = new Set<Promise<void>>();
-  private readonly subscribers = new Map<RegistryEventName, { ids: string[]; until: number }>();
+  /** Events nobody subscribed to when last written, until when this server may skip them (`cacheTtlMs`). */
+  private readonly unsubscribed = new Map<RegistryEventName, number>();
 
   constructor(
     private readonly db: SqlDriver,
@@ -95,7 +96,7 @@ export class WebhookService implements RegistryEventSink {
       secret: args.secret ? this.seal(args.secret, webhookId) : undefined,
       time: this.now(),
     });
-    this.subscribers.clear();
+    this.unsubscribed.clear();
     return webhook;
   }
 
@@ -120,13 +121,13 @@ export class WebhookService implements RegistryEventSink {
         args.secret === undefined ? undefined : args.secret === '' ? '' : this.seal(args.secret, webhookId),
       time: this.now(),
     });
-    this.subscribers.clear();
+    this.unsubscribed.clear();
     return webhook;
   }
 
   async deleteWebhook(webhookId: string): Promise<void> {
     await store.deleteWebhook(this.db, webhookId);
-    this.subscribers.clear();
+    this.unsubscribed.clear();
   }
 
   /**
@@ -163,43 +164,29 @@ export class WebhookService implements RegistryEventSink {
     return page(args, (offset, limit) => listWebhookDeliveries(this.db, webhookId, offset, limit));
   }
 
-  /** Writes one outbox row per subscribed ACTIVE webhook; errors are logged, never thrown. */
-  publish(event: RegistryEvent): void {
-    const writing: Promise<void> = this.enqueue(event)
-      .catch((err: unknown) =>
-        console.error(`loom: could not queue webhook deliveries for ${event.name}:`, (err as Error).message),
-      )
-      .finally(() => this.pending.delete(writing));
-    this.pending.add(writing);
-  }
-
-  /** Resolves once every published event is in the outbox (server shutdown waits on this). */
-  async flush(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
-  }
-
-  private async enqueue(event: RegistryEvent): Promise<void> {
-    const ids = await this.subscribedTo(event.name);
-    if (ids.length === 0) return;
-    const body = webhookBody(event.name, event.timestamp, event.data);
-    const time = this.now();
-    await this.db.transaction((tx) =>
-      enqueueDeliveries(
-        tx,
-        ids.map((webhookId) => ({ deliveryId: randomUUID(), webhookId, event: event.name, body, time })),
-      ),
+  /**
+   * Writes one outbox row per ACTIVE webhook subscribed to each event, with `tx`, the transaction of
+   * the change the events describe: they commit or roll back with it. A failure here fails the change.
+   */
+  async write(tx: Queryable, events: readonly RegistryEvent[]): Promise<boolean> {
+    const now = this.now();
+    const wanted = events.filter((e) => (this.unsubscribed.get(e.name) ?? 0) <= now);
+    const stored = await enqueueDeliveries(
+      tx,
+      this.db.dialect,
+      wanted.map((e) => ({ event: e.name, body: webhookBody(e.name, e.timestamp, e.data) })),
+      now,
     );
-    this.onEnqueued?.();
+    if (this.settings.cacheTtlMs > 0) {
+      for (const e of wanted)
+        if (!stored.has(e.name)) this.unsubscribed.set(e.name, now + this.settings.cacheTtlMs);
+    }
+    return stored.size > 0;
   }
 
-  /** ACTIVE subscribers of `event`, from the cache while it is fresh (`cacheTtlMs`). */
-  private async subscribedTo(event: RegistryEventName): Promise<string[]> {
-    const cached = this.subscribers.get(event);
-    if (cached && cached.until > this.now()) return cached.ids;
-    const ids = await store.subscribedWebhookIds(this.db, event);
-    if (this.settings.cacheTtlMs > 0)
-      this.subscribers.set(event, { ids, until: this.now() + this.settings.cacheTtlMs });
-    return ids;
+  /** Wakes this server's dispatcher once deliveries written by `write` have committed. */
+  committed(): void {
+    this.onEnqueued?.();
   }
 
   private seal(secret: string, webhookId: string): string {

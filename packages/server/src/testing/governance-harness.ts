@@ -7,6 +7,7 @@ import {
   tablePermissions,
   type RegistryEvent,
   type RegistryEventName,
+  type RegistryEventSink,
 } from '@loom/core';
 import { createTestApp, type TestApp, type TestResponse } from './test-app';
 
@@ -32,7 +33,15 @@ const basic = (user: User): Record<string, string> =>
 /** Opens the app; close it with `h.t.close()`. */
 export async function createGovernanceHarness(): Promise<GovernanceHarness> {
   const events: RegistryEvent[] = [];
-  const t = await createTestApp({}, { permissions: TEST_POLICY, events: { publish: (e) => events.push(e) } });
+  // Recorded as the store writes them, inside each change's transaction.
+  const recorder: RegistryEventSink = {
+    write: (_tx, written) => {
+      events.push(...written);
+      return Promise.resolve(false);
+    },
+    committed() {},
+  };
+  const t = await createTestApp({}, { permissions: TEST_POLICY, events: recorder });
   const loomNames = new Set<string>(LOOM_REGISTRY_EVENTS);
   return {
     t,

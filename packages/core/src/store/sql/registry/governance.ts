@@ -10,6 +10,7 @@ import {
   type TransitionTarget,
 } from '../../../registry/governance-entities';
 import type { RequestResolution, ResolvedRequest } from '../../../registry/governance-store';
+import type { Announce } from '../../../registry/registry-store';
 import type { Queryable, SqlDriver } from '../driver';
 import { isUniqueViolation, num } from '../sql-util';
 import { insertActivity, loadActivities, loadActivity } from './activity-rows';
@@ -96,6 +97,7 @@ export async function createTransitionRequest(
   target: TransitionTarget,
   comment: string | undefined,
   actor: Actor,
+  announce?: Announce<Activity>,
 ): Promise<Activity> {
   try {
     return await db.transaction(async (tx) => {
@@ -127,6 +129,7 @@ export async function createTransitionRequest(
         version,
         after: { id: String(request.id), ...targetJson(target), comment, status: 'OPEN' },
       });
+      await announce?.(tx, request);
       return request;
     });
   } catch (err) {
@@ -188,75 +191,82 @@ export async function resolveTransitionRequest(
   requestId: number,
   resolution: RequestResolution,
   actor: Actor,
+  announce?: Announce<ResolvedRequest>,
 ): Promise<ResolvedRequest> {
   return db.transaction(async (tx) => {
-    const closed = await tx.run(
-      `UPDATE model_version_activities SET request_status = ?, last_updated_timestamp = ?
+    const result = await closeTransitionRequest(tx, requestId, resolution, actor);
+    await announce?.(tx, result);
+    return result;
+  });
+}
+
+/** The body of `resolveTransitionRequest`, inside its transaction. */
+async function closeTransitionRequest(
+  tx: Queryable,
+  requestId: number,
+  resolution: RequestResolution,
+  actor: Actor,
+): Promise<ResolvedRequest> {
+  const closed = await tx.run(
+    `UPDATE model_version_activities SET request_status = ?, last_updated_timestamp = ?
        WHERE activity_id = ? AND request_status = 'OPEN'`,
-      [resolution.status, actor.time, requestId],
+    [resolution.status, actor.time, requestId],
+  );
+  if (closed === 0) throw notFound(`Transition request id=${requestId} is not open.`);
+  const request = await loadActivity(tx, requestId);
+  const key = await versionKey(tx, request.modelName, request.version);
+  const outcome = OUTCOME[resolution.status];
+  const current = await tx.get<{ current_stage: string }>(
+    'SELECT current_stage FROM model_versions WHERE model_pk = ? AND version = ?',
+    [key.modelPk, request.version],
+  );
+  const activity = await insertActivity(tx, {
+    modelPk: key.modelPk,
+    version: request.version,
+    type: outcome.type,
+    user: actor.user,
+    time: actor.time,
+    fromStage: current!.current_stage,
+    toStage: request.toStage,
+    toAlias: request.toAlias,
+    comment: resolution.comment,
+    systemComment: `Request ${requestId} by ${request.userId}.`,
+  });
+  await recordAudit(tx, actor, {
+    action: outcome.action,
+    modelName: request.modelName,
+    version: request.version,
+    before: { id: String(requestId), status: 'OPEN' },
+    after: { id: String(requestId), status: resolution.status, comment: resolution.comment },
+  });
+  const result: ResolvedRequest = { activity, request: await loadActivity(tx, requestId) };
+  if (resolution.status !== 'APPROVED') return result;
+  const note = { systemComment: `Applied by approving request ${requestId}.` };
+  if (request.toStage) {
+    result.transition = await applyStageTransition(
+      tx,
+      request.modelName,
+      request.version,
+      request.toStage as ModelVersionStage,
+      resolution.archiveExisting,
+      actor,
+      note,
     );
-    if (closed === 0) throw notFound(`Transition request id=${requestId} is not open.`);
-    const request = await loadActivity(tx, requestId);
-    const key = await versionKey(tx, request.modelName, request.version);
-    const outcome = OUTCOME[resolution.status];
-    const current = await tx.get<{ current_stage: string }>(
-      'SELECT current_stage FROM model_versions WHERE model_pk = ? AND version = ?',
-      [key.modelPk, request.version],
-    );
-    const activity = await insertActivity(tx, {
+  } else if (request.toAlias) {
+    const pointed = await pointAlias(tx, request.modelName, request.toAlias, request.version, actor);
+    await insertActivity(tx, {
       modelPk: key.modelPk,
       version: request.version,
-      type: outcome.type,
+      type: 'APPLIED_TRANSITION',
       user: actor.user,
       time: actor.time,
       fromStage: current!.current_stage,
-      toStage: request.toStage,
       toAlias: request.toAlias,
-      comment: resolution.comment,
-      systemComment: `Request ${requestId} by ${request.userId}.`,
+      ...note,
     });
-    await recordAudit(tx, actor, {
-      action: outcome.action,
-      modelName: request.modelName,
-      version: request.version,
-      before: { id: String(requestId), status: 'OPEN' },
-      after: { id: String(requestId), status: resolution.status, comment: resolution.comment },
-    });
-    const result: ResolvedRequest = { activity, request: await loadActivity(tx, requestId) };
-    if (resolution.status !== 'APPROVED') return result;
-    const note = { systemComment: `Applied by approving request ${requestId}.` };
-    if (request.toStage) {
-      result.transition = await applyStageTransition(
-        tx,
-        request.modelName,
-        request.version,
-        request.toStage as ModelVersionStage,
-        resolution.archiveExisting,
-        actor,
-        note,
-      );
-    } else if (request.toAlias) {
-      const previousVersion = await pointAlias(
-        tx,
-        request.modelName,
-        request.toAlias,
-        request.version,
-        actor,
-      );
-      await insertActivity(tx, {
-        modelPk: key.modelPk,
-        version: request.version,
-        type: 'APPLIED_TRANSITION',
-        user: actor.user,
-        time: actor.time,
-        fromStage: current!.current_stage,
-        toAlias: request.toAlias,
-        ...note,
-      });
-      result.alias = { alias: request.toAlias, previousVersion };
-    }
-    return result;
-  });
+    result.alias = { alias: request.toAlias, ...pointed };
+  }
+  return result;
 }
 
 /** Adds a comment to a live version. */
@@ -266,6 +276,7 @@ export async function createComment(
   version: number,
   comment: string,
   actor: Actor,
+  announce?: Announce<Activity>,
 ): Promise<Activity> {
   return db.transaction(async (tx) => {
     const key = await versionKey(tx, name, version);
@@ -283,6 +294,7 @@ export async function createComment(
       version,
       after: { id: String(created.id), comment },
     });
+    await announce?.(tx, created);
     return created;
   });
 }

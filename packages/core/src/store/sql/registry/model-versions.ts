@@ -7,6 +7,8 @@ import {
 } from '../../../registry/entities';
 import type { Actor, StageTransition } from '../../../registry/governance-entities';
 import type {
+  Announce,
+  ChangedModel,
   NewModelVersion,
   PendingRegistration,
   RegistrationOutcome,
@@ -18,7 +20,7 @@ import type { Queryable, SqlDriver } from '../driver';
 import { num } from '../sql-util';
 import { insertActivity } from './activity-rows';
 import { recordAudit } from './audit-log';
-import { loadVersions, modelRow, versionKey, type VersionKey } from './rows';
+import { changedVersionKey, loadVersions, modelRow, versionKey, type VersionKey } from './rows';
 
 /**
  * Adds version max(all versions, deleted included) + 1. Bumping the model's update time first takes
@@ -29,6 +31,7 @@ export async function createModelVersion(
   db: SqlDriver,
   v: NewModelVersion,
   actor: Actor,
+  announce?: Announce<ModelVersion>,
 ): Promise<ModelVersion> {
   return db.transaction(async (tx) => {
     const model = await modelRow(tx, v.name);
@@ -75,6 +78,7 @@ export async function createModelVersion(
         tags: v.tags,
       },
     });
+    await announce?.(tx, created!);
     return created!;
   });
 }
@@ -210,10 +214,13 @@ export async function transitionModelVersionStage(
   archiveExisting: boolean,
   actor: Actor,
   comment?: string | undefined,
+  announce?: Announce<StageTransition>,
 ): Promise<StageTransition> {
-  return db.transaction((tx) =>
-    applyStageTransition(tx, name, version, stage, archiveExisting, actor, { comment }),
-  );
+  return db.transaction(async (tx) => {
+    const moved = await applyStageTransition(tx, name, version, stage, archiveExisting, actor, { comment });
+    await announce?.(tx, moved);
+    return moved;
+  });
 }
 
 /**
@@ -338,9 +345,10 @@ export async function setModelVersionTag(
   version: number,
   tag: KeyValue,
   actor: Actor,
+  announce?: Announce<ChangedModel>,
 ) {
   await db.transaction(async (tx) => {
-    const key = await versionKey(tx, name, version);
+    const key = await changedVersionKey(tx, name, version);
     const before = await versionTagValue(tx, key, tag.key);
     await upsertVersionTag(tx, key.modelPk, version, tag);
     await recordAudit(tx, actor, {
@@ -350,6 +358,7 @@ export async function setModelVersionTag(
       before: before === undefined ? undefined : { key: tag.key, value: before },
       after: tag,
     });
+    await announce?.(tx, { isPrompt: key.isPrompt });
   });
 }
 
@@ -368,9 +377,10 @@ export async function deleteModelVersionTag(
   version: number,
   key: string,
   actor: Actor,
+  announce?: Announce<ChangedModel>,
 ) {
   await db.transaction(async (tx) => {
-    const k = await versionKey(tx, name, version);
+    const k = await changedVersionKey(tx, name, version);
     const before = await versionTagValue(tx, k, key);
     await recordAudit(tx, actor, {
       action: 'deleteModelVersionTag',
@@ -383,5 +393,6 @@ export async function deleteModelVersionTag(
       version,
       key,
     ]);
+    await announce?.(tx, { isPrompt: k.isPrompt });
   });
 }

@@ -2,13 +2,27 @@
 import { alreadyExists } from '@loom/protocol';
 import type { ModelVersion, ModelVersionStage, RegisteredModel } from '../../../registry/entities';
 import type { Actor } from '../../../registry/governance-entities';
-import type { NewRegisteredModel, RegistrySearchQuery } from '../../../registry/registry-store';
+import type {
+  Announce,
+  ChangedModel,
+  NewRegisteredModel,
+  RegistrySearchQuery,
+} from '../../../registry/registry-store';
 import type { KeyValue, Page } from '../../../tracking/entities';
 import { compileRegisteredModelSearch, decodePageToken, encodePageToken } from '../../../tracking/search';
+import { IS_PROMPT_TAG } from '../../../tracking/search/registry-search-sql';
 import type { Queryable, SqlDriver } from '../driver';
 import { isUniqueViolation, num, placeholders } from '../sql-util';
 import { recordAudit } from './audit-log';
-import { loadModels, loadVersions, MODEL_COLUMNS, modelRow, versionKey, type ModelRow } from './rows';
+import {
+  changedModelRow,
+  changedVersionKey,
+  loadModels,
+  loadVersions,
+  MODEL_COLUMNS,
+  modelRow,
+  type ModelRow,
+} from './rows';
 
 const exists = (name: string) => alreadyExists(`Registered Model (name=${name}) already exists.`);
 
@@ -17,6 +31,7 @@ export async function createRegisteredModel(
   db: SqlDriver,
   m: NewRegisteredModel,
   actor: Actor,
+  announce?: Announce<RegisteredModel>,
 ): Promise<RegisteredModel> {
   try {
     return await db.transaction(async (tx) => {
@@ -32,7 +47,9 @@ export async function createRegisteredModel(
         modelName: m.name,
         after: { name: m.name, description: m.description, tags: m.tags },
       });
-      return getRegisteredModel(tx, m.name);
+      const created = await getRegisteredModel(tx, m.name);
+      await announce?.(tx, created);
+      return created;
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw exists(m.name);
@@ -194,9 +211,10 @@ export async function setRegisteredModelTag(
   name: string,
   tag: KeyValue,
   actor: Actor,
+  announce?: Announce<ChangedModel>,
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    const row = await modelRow(tx, name);
+    const row = await changedModelRow(tx, name);
     const before = await modelTagValue(tx, row.model_pk, tag.key);
     await upsertModelTag(tx, num(row.model_pk), tag);
     await recordAudit(tx, actor, {
@@ -205,6 +223,8 @@ export async function setRegisteredModelTag(
       before: before === undefined ? undefined : { key: tag.key, value: before },
       after: tag,
     });
+    const isPrompt = tag.key === IS_PROMPT_TAG ? tag.value === 'true' : row.isPrompt;
+    await announce?.(tx, { isPrompt });
   });
 }
 
@@ -222,9 +242,10 @@ export async function deleteRegisteredModelTag(
   name: string,
   key: string,
   actor: Actor,
+  announce?: Announce<ChangedModel>,
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    const row = await modelRow(tx, name);
+    const row = await changedModelRow(tx, name);
     const before = await modelTagValue(tx, row.model_pk, key);
     await recordAudit(tx, actor, {
       action: 'deleteRegisteredModelTag',
@@ -232,6 +253,7 @@ export async function deleteRegisteredModelTag(
       before: before === undefined ? undefined : { key, value: before },
     });
     await tx.run('DELETE FROM registered_model_tags WHERE model_pk = ? AND key = ?', [row.model_pk, key]);
+    await announce?.(tx, { isPrompt: key === IS_PROMPT_TAG ? false : row.isPrompt });
   });
 }
 
@@ -242,21 +264,26 @@ export async function setRegisteredModelAlias(
   alias: string,
   version: number,
   actor: Actor,
+  announce?: Announce<ChangedModel>,
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await pointAlias(tx, name, alias, version, actor);
+    const pointed = await pointAlias(tx, name, alias, version, actor);
+    await announce?.(tx, pointed);
   });
 }
 
-/** Points an alias at a live version inside `tx`, with its audit row; returns the version it left. */
+/**
+ * Points an alias at a live version inside `tx`, with its audit row; returns the version it left
+ * and whether the model is a prompt.
+ */
 export async function pointAlias(
   tx: Queryable,
   name: string,
   alias: string,
   version: number,
   actor: Actor,
-): Promise<number | undefined> {
-  const key = await versionKey(tx, name, version);
+): Promise<{ previousVersion: number | undefined; isPrompt: boolean }> {
+  const key = await changedVersionKey(tx, name, version);
   const previous = await aliasVersion(tx, key.modelPk, alias);
   await tx.run(
     `INSERT INTO registered_model_aliases (model_pk, alias, version) VALUES (?, ?, ?)
@@ -270,7 +297,7 @@ export async function pointAlias(
     before: previous === undefined ? undefined : { alias, version: String(previous) },
     after: { alias, version: String(version) },
   });
-  return previous;
+  return { previousVersion: previous, isPrompt: key.isPrompt };
 }
 
 async function aliasVersion(q: Queryable, modelPk: number | string, alias: string) {
@@ -287,9 +314,10 @@ export async function deleteRegisteredModelAlias(
   name: string,
   alias: string,
   actor: Actor,
+  announce?: Announce<ChangedModel>,
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    const row = await modelRow(tx, name);
+    const row = await changedModelRow(tx, name);
     const previous = await aliasVersion(tx, row.model_pk, alias);
     await recordAudit(tx, actor, {
       action: 'deleteRegisteredModelAlias',
@@ -301,6 +329,7 @@ export async function deleteRegisteredModelAlias(
       row.model_pk,
       alias,
     ]);
+    await announce?.(tx, { isPrompt: row.isPrompt });
   });
 }
 

@@ -3,6 +3,7 @@ import { notFound } from '@loom/protocol';
 import type { ModelVersion, ModelVersionStatus, RegisteredModel } from '../../../registry/entities';
 import { STAGE_DELETED_INTERNAL } from '../../../registry/entities';
 import type { KeyValue } from '../../../tracking/entities';
+import { IS_PROMPT_TAG } from '../../../tracking/search/registry-search-sql';
 import type { Queryable, SqlValue } from '../driver';
 import { chunks, num, placeholders } from '../sql-util';
 
@@ -66,6 +67,41 @@ export async function versionKey(q: Queryable, name: string, version: number): P
     : undefined;
   if (!row) throw notFound(`Model Version (name=${name}, version=${version}) not found`);
   return { modelPk: num(row.model_pk), version };
+}
+
+/** 1 when the model `rm` is a prompt (its tag `mlflow.prompt.is_prompt` is 'true'), else 0. */
+const IS_PROMPT = `CASE WHEN EXISTS (SELECT 1 FROM registered_model_tags pt
+  WHERE pt.model_pk = rm.model_pk AND pt.key = '${IS_PROMPT_TAG}' AND pt.value = 'true') THEN 1 ELSE 0 END`;
+
+/**
+ * `modelRow` for a change that raises events: the same one query also says whether the model is a
+ * prompt (its events are the prompt_* ones), so no read follows the write.
+ */
+export async function changedModelRow(q: Queryable, name: string): Promise<ModelRow & { isPrompt: boolean }> {
+  const row = await q.get<ModelRow & { is_prompt: number | string }>(
+    `SELECT ${MODEL_COLUMNS}, ${IS_PROMPT} AS is_prompt FROM registered_models rm WHERE rm.name = ?`,
+    [name],
+  );
+  if (!row) throw notFound(`Registered Model with name=${name} not found`);
+  return { ...row, isPrompt: num(row.is_prompt) === 1 };
+}
+
+/** `versionKey` for a change that raises events, with whether its model is a prompt (one query). */
+export async function changedVersionKey(
+  q: Queryable,
+  name: string,
+  version: number,
+): Promise<VersionKey & { isPrompt: boolean }> {
+  const row = Number.isSafeInteger(version)
+    ? await q.get<{ model_pk: number | string; is_prompt: number | string }>(
+        `SELECT mv.model_pk, ${IS_PROMPT} AS is_prompt
+         FROM model_versions mv JOIN registered_models rm ON rm.model_pk = mv.model_pk
+         WHERE rm.name = ? AND mv.version = ? AND mv.current_stage <> ?`,
+        [name, version, STAGE_DELETED_INTERNAL],
+      )
+    : undefined;
+  if (!row) throw notFound(`Model Version (name=${name}, version=${version}) not found`);
+  return { modelPk: num(row.model_pk), version, isPrompt: num(row.is_prompt) === 1 };
 }
 
 /**

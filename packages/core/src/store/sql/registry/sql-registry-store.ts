@@ -1,8 +1,16 @@
 /** RegistryStore over any SqlDriver: the same SQL for SQLite and PostgreSQL. */
-import type { ModelVersionStage } from '../../../registry/entities';
-import type { Actor, Protections, TransitionTarget } from '../../../registry/governance-entities';
-import type { AuditLogQuery, RequestResolution } from '../../../registry/governance-store';
+import type { ModelVersion, ModelVersionStage, RegisteredModel } from '../../../registry/entities';
 import type {
+  Activity,
+  Actor,
+  Protections,
+  StageTransition,
+  TransitionTarget,
+} from '../../../registry/governance-entities';
+import type { AuditLogQuery, RequestResolution, ResolvedRequest } from '../../../registry/governance-store';
+import type {
+  Announce,
+  ChangedModel,
   NewModelVersion,
   NewRegisteredModel,
   RegistrationOutcome,
@@ -24,8 +32,8 @@ import * as versions from './model-versions';
 export class SqlRegistryStore implements RegistryStore {
   constructor(readonly db: SqlDriver) {}
 
-  createRegisteredModel(m: NewRegisteredModel, actor: Actor) {
-    return models.createRegisteredModel(this.db, m, actor);
+  createRegisteredModel(m: NewRegisteredModel, actor: Actor, announce?: Announce<RegisteredModel>) {
+    return models.createRegisteredModel(this.db, m, actor, announce);
   }
   getRegisteredModel(name: string) {
     return models.getRegisteredModel(this.db, name);
@@ -45,17 +53,23 @@ export class SqlRegistryStore implements RegistryStore {
   getLatestVersions(name: string, stages: readonly ModelVersionStage[]) {
     return models.getLatestVersions(this.db, name, stages);
   }
-  setRegisteredModelTag(name: string, tag: KeyValue, actor: Actor) {
-    return models.setRegisteredModelTag(this.db, name, tag, actor);
+  setRegisteredModelTag(name: string, tag: KeyValue, actor: Actor, announce?: Announce<ChangedModel>) {
+    return models.setRegisteredModelTag(this.db, name, tag, actor, announce);
   }
-  deleteRegisteredModelTag(name: string, key: string, actor: Actor) {
-    return models.deleteRegisteredModelTag(this.db, name, key, actor);
+  deleteRegisteredModelTag(name: string, key: string, actor: Actor, announce?: Announce<ChangedModel>) {
+    return models.deleteRegisteredModelTag(this.db, name, key, actor, announce);
   }
-  setRegisteredModelAlias(name: string, alias: string, version: number, actor: Actor) {
-    return models.setRegisteredModelAlias(this.db, name, alias, version, actor);
+  setRegisteredModelAlias(
+    name: string,
+    alias: string,
+    version: number,
+    actor: Actor,
+    announce?: Announce<ChangedModel>,
+  ) {
+    return models.setRegisteredModelAlias(this.db, name, alias, version, actor, announce);
   }
-  deleteRegisteredModelAlias(name: string, alias: string, actor: Actor) {
-    return models.deleteRegisteredModelAlias(this.db, name, alias, actor);
+  deleteRegisteredModelAlias(name: string, alias: string, actor: Actor, announce?: Announce<ChangedModel>) {
+    return models.deleteRegisteredModelAlias(this.db, name, alias, actor, announce);
   }
   getModelVersionByAlias(name: string, alias: string) {
     return models.getModelVersionByAlias(this.db, name, alias);
@@ -64,8 +78,8 @@ export class SqlRegistryStore implements RegistryStore {
     return versions.getNewestModelVersion(this.db, name);
   }
 
-  createModelVersion(v: NewModelVersion, actor: Actor) {
-    return versions.createModelVersion(this.db, v, actor);
+  createModelVersion(v: NewModelVersion, actor: Actor, announce?: Announce<ModelVersion>) {
+    return versions.createModelVersion(this.db, v, actor, announce);
   }
   finishModelVersionRegistration(name: string, version: number, outcome: RegistrationOutcome) {
     return versions.finishModelVersionRegistration(this.db, name, version, outcome);
@@ -89,6 +103,7 @@ export class SqlRegistryStore implements RegistryStore {
     archiveExisting: boolean,
     actor: Actor,
     comment?: string | undefined,
+    announce?: Announce<StageTransition>,
   ) {
     return versions.transitionModelVersionStage(
       this.db,
@@ -98,6 +113,7 @@ export class SqlRegistryStore implements RegistryStore {
       archiveExisting,
       actor,
       comment,
+      announce,
     );
   }
   getModelVersionDownloadUri(name: string, version: number) {
@@ -106,11 +122,23 @@ export class SqlRegistryStore implements RegistryStore {
   searchModelVersions(q: RegistrySearchQuery) {
     return versions.searchModelVersions(this.db, q);
   }
-  setModelVersionTag(name: string, version: number, tag: KeyValue, actor: Actor) {
-    return versions.setModelVersionTag(this.db, name, version, tag, actor);
+  setModelVersionTag(
+    name: string,
+    version: number,
+    tag: KeyValue,
+    actor: Actor,
+    announce?: Announce<ChangedModel>,
+  ) {
+    return versions.setModelVersionTag(this.db, name, version, tag, actor, announce);
   }
-  deleteModelVersionTag(name: string, version: number, key: string, actor: Actor) {
-    return versions.deleteModelVersionTag(this.db, name, version, key, actor);
+  deleteModelVersionTag(
+    name: string,
+    version: number,
+    key: string,
+    actor: Actor,
+    announce?: Announce<ChangedModel>,
+  ) {
+    return versions.deleteModelVersionTag(this.db, name, version, key, actor, announce);
   }
 
   getProtections(name: string) {
@@ -125,8 +153,9 @@ export class SqlRegistryStore implements RegistryStore {
     target: TransitionTarget,
     comment: string | undefined,
     actor: Actor,
+    announce?: Announce<Activity>,
   ) {
-    return governance.createTransitionRequest(this.db, name, version, target, comment, actor);
+    return governance.createTransitionRequest(this.db, name, version, target, comment, actor, announce);
   }
   listTransitionRequests(name: string, version: number) {
     return governance.listTransitionRequests(this.db, name, version);
@@ -134,11 +163,16 @@ export class SqlRegistryStore implements RegistryStore {
   findOpenTransitionRequest(name: string, version: number, target: TransitionTarget) {
     return governance.findOpenTransitionRequest(this.db, name, version, target);
   }
-  resolveTransitionRequest(requestId: number, resolution: RequestResolution, actor: Actor) {
-    return governance.resolveTransitionRequest(this.db, requestId, resolution, actor);
+  resolveTransitionRequest(
+    requestId: number,
+    resolution: RequestResolution,
+    actor: Actor,
+    announce?: Announce<ResolvedRequest>,
+  ) {
+    return governance.resolveTransitionRequest(this.db, requestId, resolution, actor, announce);
   }
-  createComment(name: string, version: number, comment: string, actor: Actor) {
-    return governance.createComment(this.db, name, version, comment, actor);
+  createComment(name: string, version: number, comment: string, actor: Actor, announce?: Announce<Activity>) {
+    return governance.createComment(this.db, name, version, comment, actor, announce);
   }
   getActivity(id: number) {
     return loadActivity(this.db, id);

@@ -1,19 +1,17 @@
 /**
- * The delivery outbox. Rows are written when an event is published and claimed by any server's
- * dispatcher with a lease; PostgreSQL's `FOR UPDATE SKIP LOCKED` lets many servers claim at once
+ * The delivery outbox. Rows are written in the transaction of the registry change they announce and
+ * claimed by any server's dispatcher with a lease; PostgreSQL's `FOR UPDATE SKIP LOCKED` lets many servers claim at once
  * without waiting on or double-claiming each other's rows (SQLite's single writer does the same).
  */
 import type { RegistryEventName } from '../../../registry/registry-events';
 import type { DeliveryStatus, WebhookDelivery } from '../../../webhooks/webhook-entities';
-import type { Queryable, SqlDriver } from '../driver';
+import type { Dialect, Queryable, SqlDriver } from '../driver';
 import { toAttempt, toDelivery, type AttemptRow, type DeliveryRow, type WebhookRow } from './webhook-rows';
 
-export interface NewDelivery {
-  deliveryId: string;
-  webhookId: string;
+/** An event to deliver to its subscribers, with the body they are sent. */
+export interface OutboxEvent {
   event: RegistryEventName;
   body: string;
-  time: number;
 }
 
 /** A claimed delivery with what is needed to send it. */
@@ -44,21 +42,38 @@ export interface AttemptOutcome {
 const DELIVERY_COLUMNS =
   'delivery_id, webhook_id, event, body, status, attempts, next_attempt_at, created_at, finished_at';
 
+/** A fresh random (version 4) UUID per row, as the delivery id receivers deduplicate on. */
+const NEW_DELIVERY_ID: Record<Dialect, string> = {
+  postgres: 'CAST(gen_random_uuid() AS TEXT)',
+  sqlite: `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
+    substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`,
+};
+
 /**
- * Writes one pending delivery per row, due now. A row whose webhook was deleted or disabled since
- * the subscriber list was read (it may come from a cache) is skipped rather than failing the rest.
+ * Writes one pending delivery, due now, per ACTIVE webhook subscribed to each event. The subscriber
+ * lookup is part of the INSERT, so an event costs no extra round trip, whoever subscribes. Resolves
+ * to the events that got at least one row.
  */
-export async function enqueueDeliveries(tx: Queryable, rows: readonly NewDelivery[]): Promise<void> {
-  for (const r of rows) {
-    await tx.run(
-      `INSERT INTO webhook_deliveries (delivery_id, webhook_id, event, body, status, attempts, next_attempt_at,
-         created_at)
-       SELECT CAST(? AS TEXT), webhook_id, CAST(? AS TEXT), CAST(? AS TEXT), 'PENDING', 0, CAST(? AS BIGINT),
-         CAST(? AS BIGINT)
-       FROM webhooks WHERE webhook_id = ? AND status = 'ACTIVE'`,
-      [r.deliveryId, r.event, r.body, r.time, r.time, r.webhookId],
-    );
-  }
+export async function enqueueDeliveries(
+  tx: Queryable,
+  dialect: Dialect,
+  events: readonly OutboxEvent[],
+  time: number,
+): Promise<Set<RegistryEventName>> {
+  if (events.length === 0) return new Set();
+  // VALUES names its columns column1, column2 in both databases.
+  const rows = await tx.all<{ event: RegistryEventName }>(
+    `INSERT INTO webhook_deliveries (delivery_id, webhook_id, event, body, status, attempts, next_attempt_at,
+       created_at)
+     SELECT ${NEW_DELIVERY_ID[dialect]}, w.webhook_id, v.column1, v.column2, 'PENDING', 0, CAST(? AS BIGINT),
+       CAST(? AS BIGINT)
+     FROM (VALUES ${events.map(() => '(CAST(? AS TEXT), CAST(? AS TEXT))').join(', ')}) AS v
+     JOIN webhook_events e ON e.event = v.column1
+     JOIN webhooks w ON w.webhook_id = e.webhook_id AND w.status = 'ACTIVE'
+     RETURNING event`,
+    [time, time, ...events.flatMap((e) => [e.event, e.body])],
+  );
+  return new Set(rows.map((r) => r.event));
 }
 
 const DUE = `status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)`;

@@ -126,13 +126,3 @@ export async function deleteWebhook(db: SqlDriver, id: string): Promise<void> {
   const changed = await db.transaction((tx) => tx.run('DELETE FROM webhooks WHERE webhook_id = ?', [id]));
   if (changed === 0) throw missing(id);
 }
-
-/** The ACTIVE webhooks subscribed to `event`. */
-export async function subscribedWebhookIds(db: Queryable, event: RegistryEventName): Promise<string[]> {
-  const rows = await db.all<{ webhook_id: string }>(
-    `SELECT w.webhook_id FROM webhook_events e JOIN webhooks w ON w.webhook_id = e.webhook_id
-     WHERE e.event = ? AND w.status = 'ACTIVE' ORDER BY w.webhook_id`,
-    [event],
-  );
-  return rows.map((r) => r.webhook_id);
-}
