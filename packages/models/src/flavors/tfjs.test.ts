@@ -16,6 +16,7 @@ import {
   saveTfjsGraphModel,
   saveTfjsLayersMlp,
   TFJS_EXAMPLE,
+  tfjsGraphDynamic,
   tfjsGraphMlp,
   tfjsGraphTwoInputs,
   tfjsLayersMlp,
@@ -262,6 +263,30 @@ describe('prediction', () => {
       await Promise.all(Array.from({ length: 2500 }, () => model.predict(input)));
       expect(tf.memory().numTensors, `${modelDir} batching=${batching}`).toBe(before);
     }
+  });
+
+  it('runs a graph with dynamic ops through executeAsync, outputs not per row, freeing its tensors', async () => {
+    const { tf } = await loadTfjs();
+    const model = await load(await saveTfjsGraphModel(join(dir, 'dynamic'), tfjsGraphDynamic()));
+    const rows = [
+      [1, -2, 3, -4],
+      [0, 5, 0, 0],
+    ];
+    const input = { kind: 'tensor' as const, array: { shape: [2, 4], data: rows.flat() } };
+    const positive = [
+      [0, 0],
+      [0, 2],
+      [1, 1],
+    ];
+    const out = (await model.predict(input)) as Record<string, unknown>;
+    expect(Object.keys(out).sort()).toEqual(['positive', 'probs']);
+    expectClose(out.probs, rows.map(tfjsMlpReference));
+    expect(out.positive).toEqual(positive);
+    const before = tf.memory().numTensors;
+    // Batched together, then rerun one by one: `positive` has no row per input row.
+    const answers = await Promise.all(Array.from({ length: 20 }, () => model.predict(input)));
+    for (const a of answers) expect((a as { positive: unknown }).positive).toEqual(positive);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('micro-batches concurrent requests of different sizes and gives each its own rows', async () => {

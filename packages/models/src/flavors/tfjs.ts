@@ -46,6 +46,8 @@ interface Runner {
   outputNames: string[];
   /** Runs on tensors in input order; synchronous, so `tf.tidy` frees every intermediate. */
   run(xs: Tensor[]): Tensor[];
+  /** For graphs with dynamic ops (control flow, Where, NMS), which TF.js runs only asynchronously. */
+  runAsync?(xs: Tensor[]): Promise<Tensor[]>;
   dispose(): void;
 }
 
@@ -68,10 +70,12 @@ function graphRunner(model: GraphModel): Runner {
     shape: t.shape?.map((d) => (d < 0 ? null : d)),
     dtype: t.dtype,
   }));
+  const named = (xs: Tensor[]) => Object.fromEntries(inputs.map((m, i) => [m.name, xs[i]!]));
   return {
     inputs,
     outputNames: model.outputs.map((t) => t.name),
-    run: (xs) => [model.execute(Object.fromEntries(inputs.map((m, i) => [m.name, xs[i]!])))].flat(),
+    run: (xs) => [model.execute(named(xs))].flat(),
+    runAsync: async (xs) => [await model.executeAsync(named(xs))].flat(),
     dispose: () => model.dispose(),
   };
 }
@@ -79,6 +83,8 @@ function graphRunner(model: GraphModel): Runner {
 class TfjsModel implements LoadedModel {
   readonly flavor = 'tfjs';
   private readonly batcher: MicroBatcher<Feeds, HostTensor[]> | undefined;
+  /** Set once a synchronous run asked for executeAsync. */
+  private asyncOnly = false;
 
   constructor(
     private readonly tf: Tfjs['tf'],
@@ -100,37 +106,69 @@ class TfjsModel implements LoadedModel {
 
   async predict(input: ModelInput): Promise<unknown> {
     const feeds = this.feeds(input);
-    const outputs = this.batcher ? await this.batcher.submit(feeds) : this.run(feeds);
+    const outputs = this.batcher ? await this.batcher.submit(feeds) : await this.run(feeds);
     const nested = outputs.map((t) => toNested(t.shape, plainValues(t)));
     if (nested.length === 1) return nested[0];
     return Object.fromEntries(this.runner.outputNames.map((n, i) => [n, nested[i]]));
   }
 
   /** One run; every tensor it makes is disposed before it returns. */
-  private run(feeds: Feeds): HostTensor[] {
-    const { tf, runner } = this;
-    const out: HostTensor[] = [];
-    tf.tidy(() => {
-      const xs = runner.inputs.map((m) => {
-        const h = feeds[m.name]!;
-        return tf.tensor(h.data, h.shape, h.dtype);
-      });
-      for (const t of runner.run(xs)) {
-        out.push({ dtype: t.dtype as TfjsDtype, shape: t.shape.slice(), data: t.dataSync() as Float32Array });
+  private async run(feeds: Feeds): Promise<HostTensor[]> {
+    if (!this.asyncOnly) {
+      try {
+        return this.runSync(feeds);
+      } catch (err) {
+        // TF.js names executeAsync when a graph has dynamic ops; such a graph always needs it.
+        if (!this.runner.runAsync || !/executeAsync/.test(String(err))) throw err;
+        this.asyncOnly = true;
       }
+    }
+    return this.runAsync(feeds);
+  }
+
+  private runSync(feeds: Feeds): HostTensor[] {
+    const out: HostTensor[] = [];
+    this.tf.tidy(() => {
+      for (const t of this.runner.run(this.inputTensors(feeds))) out.push(hostOf(t));
     });
     return out;
   }
 
+  /** Outside `tf.tidy` (it cannot span an await): inputs and outputs disposed by hand. */
+  private async runAsync(feeds: Feeds): Promise<HostTensor[]> {
+    const xs = this.inputTensors(feeds);
+    try {
+      const ys = await this.runner.runAsync!(xs);
+      try {
+        return ys.map(hostOf);
+      } finally {
+        this.tf.dispose(ys);
+      }
+    } finally {
+      this.tf.dispose(xs);
+    }
+  }
+
+  private inputTensors(feeds: Feeds): Tensor[] {
+    return this.runner.inputs.map((m) => {
+      const h = feeds[m.name]!;
+      return this.tf.tensor(h.data, h.shape, h.dtype);
+    });
+  }
+
   /** Several requests as one run: rows stacked, outputs split back; alone if outputs are not per row. */
-  private runStacked(jobs: Feeds[]): HostTensor[][] {
-    if (jobs.length === 1) return [this.run(jobs[0]!)];
+  private async runStacked(jobs: Feeds[]): Promise<HostTensor[][]> {
+    if (jobs.length === 1) return [await this.run(jobs[0]!)];
     const rows = jobs.map((f) => Object.values(f)[0]!.shape[0]!);
     const total = rows.reduce((a, b) => a + b, 0);
     const stacked: Feeds = {};
     for (const name of Object.keys(jobs[0]!)) stacked[name] = concatRows(jobs.map((f) => f[name]!));
-    const out = this.run(stacked);
-    if (out.some((t) => t.shape[0] !== total)) return jobs.map((f) => this.run(f));
+    const out = await this.run(stacked);
+    if (out.some((t) => t.shape[0] !== total)) {
+      const alone: HostTensor[][] = [];
+      for (const f of jobs) alone.push(await this.run(f));
+      return alone;
+    }
     const parts = out.map((t) => splitRows(t, rows));
     return jobs.map((_, i) => parts.map((p) => p[i]!));
   }
@@ -177,6 +215,11 @@ class TfjsModel implements LoadedModel {
   async close(): Promise<void> {
     this.runner.dispose();
   }
+}
+
+/** A tensor's values copied out of TF.js. */
+function hostOf(t: Tensor): HostTensor {
+  return { dtype: t.dtype as TfjsDtype, shape: t.shape.slice(), data: t.dataSync() as Float32Array };
 }
 
 /** `array` cast for `meta`, after checking its shape against the model's (TF.js's own error is cryptic). */

@@ -174,6 +174,33 @@ export function tfjsGraphTwoInputs(): io.ModelArtifacts {
   };
 }
 
+/**
+ * The MLP graph plus an output TF.js runs only asynchronously: `positive`, the [row, column] indices
+ * of the inputs above zero (`Where`, a dynamic op), so its first dimension is not per row.
+ */
+export function tfjsGraphDynamic(): io.ModelArtifacts {
+  const base = tfjsGraphMlp();
+  const topology = base.modelTopology as { node: unknown[] };
+  const zero = { name: 'zero', shape: [], dtype: 'float32' as const };
+  const bytes = new Uint8Array(base.weightData as ArrayBuffer);
+  const withZero = new Uint8Array(bytes.byteLength + 4);
+  withZero.set(bytes);
+  return {
+    ...base,
+    modelTopology: {
+      ...topology,
+      node: [
+        ...topology.node,
+        weight('zero', []),
+        { name: 'above', op: 'Greater', input: ['x', 'zero'], attr: { T: FLOAT } },
+        { name: 'positive', op: 'Where', input: ['above'], attr: { T: { type: 'DT_BOOL' } } },
+      ],
+    },
+    weightSpecs: [...base.weightSpecs!, zero],
+    weightData: withZero.buffer,
+  };
+}
+
 /** Saves a graph model (the MLP by default) with `saveTfjsModel` and returns `dir`. */
 export async function saveTfjsGraphModel(dir: string, artifacts = tfjsGraphMlp()): Promise<string> {
   await saveTfjsModel(dir, artifacts);
