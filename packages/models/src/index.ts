@@ -29,6 +29,7 @@ export {
   TFJS_DATA_DIR,
   type SaveTfjsOptions,
   type SavableTfjsModel,
+  type TfjsModelSource,
 } from './flavors/tfjs-save';
 export { TFJS_VERSION, loadTfjs } from './flavors/tfjs-runtime';
 export { directoryLoader, directorySaver } from './flavors/tfjs-io';

@@ -21,6 +21,9 @@ export interface SavableTfjsModel {
   save(handler: io.IOHandler): Promise<unknown>;
 }
 
+/** What `saveTfjsModel` takes: a model, its artifacts, or the path of a folder with model.json + shards. */
+export type TfjsModelSource = SavableTfjsModel | io.ModelArtifacts | string;
+
 export interface SaveTfjsOptions {
   signature?: Signature | undefined;
   inputExample?: InputExample | undefined;
@@ -51,7 +54,7 @@ async function captureArtifacts(model: SavableTfjsModel): Promise<io.ModelArtifa
  */
 export async function saveTfjsModel(
   dir: string,
-  model: SavableTfjsModel | io.ModelArtifacts | string,
+  model: TfjsModelSource,
   options: SaveTfjsOptions = {},
 ): Promise<MLmodel> {
   const dataDir = join(dir, TFJS_DATA_DIR);
