@@ -31,7 +31,7 @@ export {
   type SavableTfjsModel,
   type TfjsModelSource,
 } from './flavors/tfjs-save';
-export { TFJS_VERSION, loadTfjs } from './flavors/tfjs-runtime';
+export { TFJS_VERSION, TFJS_PACKAGES, loadTfjs } from './flavors/tfjs-runtime';
 export { directoryLoader, directorySaver } from './flavors/tfjs-io';
 export { saveJsFunctionModel, type SaveJsFunctionOptions } from './flavors/js-function';
 export { parseModelUri, type ModelUri } from './uri/model-uri';

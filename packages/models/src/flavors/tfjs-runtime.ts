@@ -10,6 +10,14 @@ import type * as TfConverter from '@tensorflow/tfjs-converter';
 /** The TF.js packages this flavor runs models with; a saved model's package.json pins them. */
 export const TFJS_VERSION = '4.22.0';
 
+/** The packages `loadTfjs` imports (all pure JavaScript, no install scripts). */
+export const TFJS_PACKAGES = [
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-layers',
+  '@tensorflow/tfjs-converter',
+] as const;
+
 /** The three TF.js modules the flavor uses. */
 export interface Tfjs {
   tf: typeof TfCore;
