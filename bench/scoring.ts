@@ -1,13 +1,13 @@
 /**
- * Scoring-server benchmark (`npm run bench:scoring`; not part of the tests). Writes the small MLP
- * (4 → 8 → 2, built in code) as Python MLflow lays out an ONNX model, serves it with the real
- * `loom models serve` CLI in its own process, and posts `{"inputs": [[…4 floats…]]}` — one row per
- * request — to /invocations with 1 and 32 requests in flight, against GET /ping as the HTTP floor.
- * Configurations (batching on/off, 1 or 2 workers) each get their own server, all started up front;
- * rounds interleave them.
+ * Scoring-server benchmark (`npm run bench:scoring`; not part of the tests). Writes two small MLPs
+ * built in code — ONNX (4 → 8 → 2, laid out as Python MLflow writes it) and TF.js (a tfjs-layers
+ * 4 → 8 → 3 softmax, on the pure-JS cpu backend) — serves each with the real `loom models serve` CLI
+ * in its own process, and posts `{"inputs": [[…4 floats…]]}` — one row per request — to /invocations
+ * with 1 and 32 requests in flight, against GET /ping as the HTTP floor. Each model × configuration
+ * (batching on/off, 1 or 2 workers) gets its own server, all started up front; rounds interleave them.
  *
  * Flags: --requests N per measurement (10000)  --warmup N (1000)  --rounds N (3)
- *        --configs default,no-batching,workers-2
+ *        --configs default,no-batching,workers-2  --models onnx,tfjs
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { writePythonOnnxModel } from '../packages/models/src/testing/index.ts';
+import { saveTfjsLayersMlp, writePythonOnnxModel } from '../packages/models/src/testing/index.ts';
 import { BenchClient, json } from './http';
 import { int, markdownTable, ms, summarize, table } from './stats';
 
@@ -27,6 +27,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '3' },
     configs: { type: 'string', default: 'default,no-batching,workers-2' },
+    models: { type: 'string', default: 'onnx,tfjs' },
   },
 });
 const REQUESTS = Number(flags.requests);
@@ -89,24 +90,40 @@ async function load(send: () => Promise<unknown>, total: number, concurrency: nu
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'loom-bench-scoring-'));
-const modelDir = await writePythonOnnxModel(join(dir, 'mlp'));
+/** Per model: how to write it, and the width of the one row it answers for one row in. */
+const MODELS: Record<
+  string,
+  { write(dir: string): Promise<string>; width(answer: unknown): number; want: number }
+> = {
+  onnx: { write: writePythonOnnxModel, width: (a) => (a as { y: number[][] }).y[0]?.length ?? 0, want: 2 },
+  tfjs: { write: saveTfjsLayersMlp, width: (a) => (a as number[][])[0]?.length ?? 0, want: 3 },
+};
 const body = json({ inputs: [[5.1, 3.5, 1.4, 0.2]] });
-const names = flags.configs.split(',');
+const names = flags.models
+  .split(',')
+  .flatMap((model) => flags.configs.split(',').map((c) => `${model}/${c}`));
 // Every configuration is started up front and the rounds interleave them, so the machine's drift
 // (other work on the same cores) spreads over all of them instead of favouring whichever ran first.
 const servers = new Map<string, { url: string; child: ChildProcess }>();
 /** Per config, request and concurrency: req/s of each round, latencies of all rounds. */
 const results = new Map<string, { rps: number[]; latencies: number[]; vsPing: number[] }>();
 try {
+  const modelDirs = new Map<string, string>();
   for (const name of names) {
-    const extra = CONFIGS[name];
-    if (!extra) throw new Error(`unknown config ${name}; known: ${Object.keys(CONFIGS).join(', ')}`);
-    const server = await startScorer(modelDir, extra);
+    const [model, config] = name.split('/') as [string, string];
+    const extra = CONFIGS[config];
+    if (!extra) throw new Error(`unknown config ${config}; known: ${Object.keys(CONFIGS).join(', ')}`);
+    const spec = MODELS[model];
+    if (!spec) throw new Error(`unknown model ${model}; known: ${Object.keys(MODELS).join(', ')}`);
+    if (!modelDirs.has(model)) modelDirs.set(model, await spec.write(join(dir, model)));
+    const server = await startScorer(modelDirs.get(model)!, extra);
     servers.set(name, server);
     const answer = JSON.parse((await new BenchClient(server.url).post('/invocations', body)).toString()) as {
-      predictions: { y: number[][] };
+      predictions: unknown;
     };
-    if (answer.predictions.y[0]?.length !== 2) throw new Error(`unexpected answer ${JSON.stringify(answer)}`);
+    if (spec.width(answer.predictions) !== spec.want) {
+      throw new Error(`unexpected answer ${JSON.stringify(answer)}`);
+    }
   }
   for (let round = 1; round <= ROUNDS; round++) {
     for (const name of names) {
@@ -146,5 +163,5 @@ const rows = [...results.entries()].map(([key, r]) => {
   const ratio = what === 'GET /ping' ? '1.00' : median(r.vsPing).toFixed(2);
   return [name, what, concurrency, int(median(r.rps)), ratio, ms(lat.median), ms(lat.p99)];
 });
-const header = ['config', 'request', 'in flight', 'req/s (median of rounds)', '÷ /ping', 'p50', 'p99'];
+const header = ['model/config', 'request', 'in flight', 'req/s (median of rounds)', '÷ /ping', 'p50', 'p99'];
 console.log(`\n${table(header, rows)}\n\n${markdownTable(header, rows)}`);

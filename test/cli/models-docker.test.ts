@@ -5,12 +5,18 @@
  * free port), and the served model is checked over HTTP. What that leaves unproven (the base image's
  * files, the Linux user switch, BuildKit itself) is listed in the emulator and in docs/models.md.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linearReference, saveLinearModel, writeSklearnModel } from '@loom/models/testing';
+import {
+  linearReference,
+  saveLinearModel,
+  saveTfjsLayersMlp,
+  tfjsMlpReference,
+  writeSklearnModel,
+} from '@loom/models/testing';
 import { REPO_ROOT, runCli } from '../support/cli-server';
 import {
   emulateBuild,
@@ -152,6 +158,55 @@ describe('loom models generate-dockerfile', () => {
     const imported = new Set([...bundle.matchAll(/^import .*? from "([^"]+)";$/gm)].map((m) => m[1]!));
     expect([...imported].filter((s) => !s.startsWith('node:') && s !== 'onnxruntime-node')).toEqual([]);
     expect(imported).toContain('onnxruntime-node');
+  });
+
+  it('bundles TF.js only into the image of a tfjs model, which serves it with onnxruntime-node alone beside it', async () => {
+    const onnxBundle = readFileSync(join(context, 'loom', 'serve.mjs'), 'utf8');
+    expect(onnxBundle).not.toContain('tfjs-layers v');
+    expect(onnxBundle).toContain('import("@tensorflow/tfjs-core")');
+    const tfjsContext = join(dir, 'context-tfjs');
+    const model = await saveTfjsLayersMlp(join(dir, 'tfjs'));
+    const r = await runCli(['models', 'generate-dockerfile', '-m', model, '-d', tfjsContext]);
+    expect(r.code, r.stderr).toBe(0);
+    const bundle = readFileSync(join(tfjsContext, 'loom', 'serve.mjs'), 'utf8');
+    expect(bundle).not.toContain('import("@tensorflow/');
+    expect(bundle).toContain('tfjs-layers v');
+    expect(readFileSync(join(tfjsContext, 'loom', 'package.json'), 'utf8')).toBe(
+      readFileSync(join(context, 'loom', 'package.json'), 'utf8'),
+    );
+    // What `npm ci` puts beside the bundle, and nothing else: no TF.js package to fall back on.
+    const modules = join(tfjsContext, 'loom', 'node_modules');
+    mkdirSync(modules);
+    for (const p of ['onnxruntime-node', 'onnxruntime-common'])
+      symlinkSync(join(REPO_ROOT, 'node_modules', p), join(modules, p));
+    const child = spawn(process.execPath, [
+      join(tfjsContext, 'loom', 'serve.mjs'),
+      '-m',
+      join(tfjsContext, 'model'),
+      '-p',
+      '0',
+    ]);
+    children.push(child);
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const onData = (d: Buffer) => {
+        out += d.toString();
+        const m = /listening at (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+    });
+    const row = [5.1, 3.5, 1.4, 0.2];
+    const res = await fetch(`${url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: [row] }),
+    });
+    const { predictions } = (await res.json()) as { predictions: number[][] };
+    tfjsMlpReference(row).forEach((v, k) => expect(predictions[0]![k]).toBeCloseTo(v, 5));
+    expect(await stop(child)).toBe(0);
   });
 
   it('writes a byte-identical context for the same model', async () => {

@@ -7,7 +7,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linearReference, mlpReference, saveLinearModel, writePythonOnnxModel } from '@loom/models/testing';
+import {
+  linearReference,
+  mlpReference,
+  saveLinearModel,
+  saveTfjsLayersMlp,
+  tfjsMlpReference,
+  writePythonOnnxModel,
+} from '@loom/models/testing';
 import { runCli } from '../support/cli-server';
 
 let dir: string;
@@ -18,6 +25,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'loom-predict-cli-'));
   await saveLinearModel(join(dir, 'linear'));
   await writePythonOnnxModel(join(dir, 'mlp'));
+  await saveTfjsLayersMlp(join(dir, 'tfjs'));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,6 +101,19 @@ describe('loom models predict', () => {
     expect(header).toBe('y');
     const cell = JSON.parse(JSON.parse(first!) as string) as number[];
     mlpReference(rows[0]!).forEach((v, k) => expect(cell[k]).toBeCloseTo(v, 4));
+  });
+
+  it('scores a TF.js model from CSV in chunks', async () => {
+    const rows = Array.from({ length: 10 }, (_, i) => [i / 3, -i, 2, i % 4]);
+    const input = join(dir, 'tfjs.csv');
+    writeFileSync(input, ['a,b,c,d', ...rows.map((r) => r.join(','))].join('\n') + '\n');
+    const r = await runCli(['models', 'predict', '-m', join(dir, 'tfjs'), '-i', input, '--batch-size', '4']);
+    expect(r.code, r.stderr).toBe(0);
+    const { predictions } = JSON.parse(r.stdout) as { predictions: number[][] };
+    expect(predictions).toHaveLength(rows.length);
+    rows.forEach((row, i) =>
+      tfjsMlpReference(row).forEach((v, k) => expect(predictions[i]![k]).toBeCloseTo(v, 5)),
+    );
   });
 
   it('fails with exit 1 and the scoring server message when a column is wrong, writing nothing', async () => {

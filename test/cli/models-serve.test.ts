@@ -15,6 +15,8 @@ import {
   linearReference,
   mlpReference,
   saveLinearModel,
+  saveTfjsLayersMlp,
+  tfjsMlpReference,
   writePythonOnnxModel,
   writeSklearnModel,
 } from '@loom/models/testing';
@@ -93,6 +95,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'loom-models-cli-'));
   await writePythonOnnxModel(join(dir, 'python-onnx'));
   await saveLinearModel(join(dir, 'linear'));
+  await saveTfjsLayersMlp(join(dir, 'tfjs'));
   tracking = await startCliServer();
   loom = createClient({ baseUrl: tracking.url });
 });
@@ -116,6 +119,25 @@ describe('loom models serve', () => {
       const res = await score(s.url, body);
       expect(res.status).toBe(200);
       expectMlp(res.json.predictions);
+    }
+    expect(await s.stop()).toBe(0);
+  });
+
+  it('serves a TF.js model on the cpu backend, no tfjs-node', async () => {
+    const s = await serve(['-m', join(dir, 'tfjs')]);
+    expect(s.output()).toContain('flavor tfjs');
+    for (const body of [
+      { inputs: MLP_ROWS },
+      { instances: MLP_ROWS },
+      { dataframe_split: { columns: ['a', 'b', 'c', 'd'], data: MLP_ROWS } },
+    ]) {
+      const res = await score(s.url, body);
+      expect(res.status).toBe(200);
+      const got = res.json.predictions as number[][];
+      expect(got).toHaveLength(MLP_ROWS.length);
+      MLP_ROWS.forEach((row, i) =>
+        tfjsMlpReference(row).forEach((v, k) => expect(got[i]![k]).toBeCloseTo(v, 5)),
+      );
     }
     expect(await s.stop()).toBe(0);
   });

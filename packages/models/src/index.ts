@@ -1,4 +1,4 @@
-/** Models: the MLmodel format, signatures, flavors (onnx, js_function), model URIs and the scoring server. */
+/** Models: the MLmodel format, signatures, flavors (onnx, tfjs, js_function), model URIs and the scoring server. */
 export {
   parseMLmodel,
   stringifyMLmodel,
@@ -24,6 +24,15 @@ export type { ModelInput, NdArray, DataFrame } from './model-input';
 export type { InputExample } from './model-files';
 export { loadModel, loadModelDir, chooseFlavor, type Model } from './load-model';
 export { saveOnnxModel, ONNXRUNTIME_NODE_VERSION, type SaveOnnxOptions } from './flavors/onnx-save';
+export {
+  saveTfjsModel,
+  TFJS_DATA_DIR,
+  type SaveTfjsOptions,
+  type SavableTfjsModel,
+  type TfjsModelSource,
+} from './flavors/tfjs-save';
+export { TFJS_VERSION, TFJS_PACKAGES, loadTfjs } from './flavors/tfjs-runtime';
+export { directoryLoader, directorySaver } from './flavors/tfjs-io';
 export { saveJsFunctionModel, type SaveJsFunctionOptions } from './flavors/js-function';
 export { parseModelUri, type ModelUri } from './uri/model-uri';
 export { downloadModel, REGISTERED_MODEL_META_FILE, type DownloadOptions } from './uri/download-model';

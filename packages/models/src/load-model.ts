@@ -8,13 +8,14 @@ import { enforceInput, enforceParams } from './enforce';
 import type { FlavorLoader, LoadedModel, LoadOptions } from './flavors/flavor';
 import { jsFunctionFlavor } from './flavors/js-function';
 import { onnxFlavor } from './flavors/onnx';
+import { tfjsFlavor } from './flavors/tfjs';
 import { readMLmodel, type FlavorConfig, type MLmodel } from './mlmodel';
 import type { ModelInput } from './model-input';
 import { parseSignature, type Signature } from './signature';
 import { downloadModel, type DownloadOptions } from './uri/download-model';
 
-/** Loom's flavors, in order of preference. */
-const FLAVORS: FlavorLoader[] = [onnxFlavor, jsFunctionFlavor];
+/** Loom's flavors, in order of preference (ONNX first: it runs natively, TF.js in pure JS). */
+const FLAVORS: FlavorLoader[] = [onnxFlavor, tfjsFlavor, jsFunctionFlavor];
 
 export interface Model {
   readonly dir: string;
@@ -37,11 +38,13 @@ export function chooseFlavor(mlmodel: MLmodel): { loader: FlavorLoader; config: 
   const pyfunc = mlmodel.flavors.python_function;
   if (pyfunc?.loader_module === 'mlflow.onnx') return { loader: onnxFlavor, config: pyfunc };
   const names = Object.keys(mlmodel.flavors);
+  const served = FLAVORS.map((f) => f.name);
   throw invalidParameter(
     `This model's flavors (${names.join(', ') || 'none'}) need Python, which Loom does not run. ` +
       'Export the model to ONNX (skl2onnx, torch.onnx.export, tf2onnx) and log it with ' +
-      "mlflow.onnx.log_model, or save it with Loom's js_function flavor; Loom serves " +
-      `the flavors ${FLAVORS.map((f) => f.name).join(' and ')}.`,
+      'mlflow.onnx.log_model, convert a Keras model with tensorflowjs_converter and save it with ' +
+      "Loom's tfjs flavor, or save it with Loom's js_function flavor; Loom serves the flavors " +
+      `${served.slice(0, -1).join(', ')} and ${served.at(-1)!}.`,
   );
 }
 

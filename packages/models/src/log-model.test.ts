@@ -17,7 +17,7 @@ import { loadModel } from './load-model';
 import { logModel } from './log-model';
 import { getModelInfo, validateServingInput } from './model-info';
 import { column } from './signature';
-import { linearGraph, linearReference, saveLinearModel } from './testing';
+import { linearGraph, linearReference, saveLinearModel, tfjsLayersMlp, tfjsMlpReference } from './testing';
 import { downloadModel, REGISTERED_MODEL_META_FILE } from './uri/download-model';
 
 let dir: string;
@@ -228,6 +228,33 @@ describe('logModel, MLflow 3 logged models', () => {
     expect(info).toMatchObject({ registeredModelVersion: 1, modelId: logged.modelId, runId });
     const model = await loadModel('models:/doubler/1', options);
     expect(await model.predict({ kind: 'tensor', array: { shape: [2, 1], data: [1, 2.5] } })).toEqual([2, 5]);
+    await model.close();
+  });
+
+  it('logs an in-memory TF.js model, its signature inferred from a prediction on the example', async () => {
+    const run = await loom.createRun({ experimentId: '0' });
+    const mlp = await tfjsLayersMlp();
+    const example = [[5.1, 3.5, 1.4, 0.2]];
+    const logged = await logModel(loom, {
+      runId: run.info.run_id,
+      flavor: 'tfjs',
+      model: mlp,
+      inputExample: example,
+    });
+    mlp.dispose();
+    expect(logged.mlmodel.flavors.tfjs).toEqual({
+      model_format: 'layers-model',
+      data: 'model',
+      tfjs_version: '4.22.0',
+    });
+    expect(logged.mlmodel.signature?.outputs).toContain('"shape": [-1, 3]');
+    const model = await loadModel(logged.modelUri, options);
+    expect(model.flavor).toBe('tfjs');
+    const out = (await model.predict({
+      kind: 'tensor',
+      array: { shape: [1, 4], data: example[0]! },
+    })) as number[][];
+    tfjsMlpReference(example[0]!).forEach((v, k) => expect(out[0]![k]).toBeCloseTo(v, 5));
     await model.close();
   });
 

@@ -10,8 +10,8 @@
  * MLflow 2 (`artifactPath` given): the files go under `<run artifacts>/<artifactPath>` and the run's
  * `mlflow.log-model.history` tag records the MLmodel. Its URI is `runs:/<run>/<artifactPath>`.
  *
- * The model is a saved directory, an ONNX graph or a js_function module (saved to a temp folder
- * first). A signature not given is inferred from the input example and the model's prediction on it.
+ * The model is a saved directory, an ONNX graph, a TF.js model or a js_function module (saved to a
+ * temp folder first). A signature not given is inferred from the input example and the model's prediction on it.
  */
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { LOG_BATCH_LIMITS, type LoomClient } from '@loom/client';
 import type { KeyValue, MetricJson, ModelVersionJson, RunJson } from '@loom/protocol';
 import { saveJsFunctionModel } from './flavors/js-function';
 import { saveOnnxModel } from './flavors/onnx-save';
+import { saveTfjsModel, type TfjsModelSource } from './flavors/tfjs-save';
 import {
   exampleData,
   inferSignature,
@@ -41,10 +42,14 @@ import { directorySize, writeInputExample, type InputExample } from './model-fil
 import { parseJsonRequest } from './serve/parse-request';
 import { storeSignature, type Signature } from './signature';
 
-/** What is logged: a directory a flavor's save function wrote, an ONNX graph, or a js_function module. */
+/** What is logged: a directory a flavor's save function wrote, an ONNX graph, a TF.js model, or a js_function module. */
 export type ModelSource =
   | { dir: string }
   | { flavor: 'onnx'; /** The graph's bytes, or the path of a `.onnx` file. */ model: Uint8Array | string }
+  | {
+      flavor: 'tfjs';
+      /** A LayersModel/GraphModel, its artifacts, or a converter output folder. */ model: TfjsModelSource;
+    }
   | {
       flavor: 'js_function';
       /** An ES module exporting `predict(input, params)`. */
@@ -130,7 +135,8 @@ async function stage(args: LogModelArgs): Promise<{ dir: string; temporary: bool
     else if (args.flavor === 'onnx') {
       const graph = typeof args.model === 'string' ? await readFile(args.model) : args.model;
       await saveOnnxModel(dir, graph);
-    } else await saveJsFunctionModel(dir, args.module, { dependencies: args.dependencies });
+    } else if (args.flavor === 'tfjs') await saveTfjsModel(dir, args.model);
+    else await saveJsFunctionModel(dir, args.module, { dependencies: args.dependencies });
     return { dir, temporary: true };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
  * What a model is asked to predict on, between the wire and the flavor: a data frame (named columns),
  * one tensor, or named tensors — the three shapes MLflow's pyfunc passes to `predict`.
  */
-import { LoomError } from '@loom/protocol';
+import { LoomError, invalidParameter } from '@loom/protocol';
 
 /** A rectangular nested array flattened: `data` in row-major order, `shape` its dimensions. */
 export interface NdArray {
@@ -72,4 +72,26 @@ export function toNested(shape: readonly number[], data: ArrayLike<unknown>): un
     return out;
   };
   return build(0);
+}
+
+/** A frame as one matrix: [rows, columns], or [rows] for a rank-1 model input fed one column. */
+export function frameMatrix(frame: DataFrame, rank: number): NdArray {
+  const data: unknown[] = [];
+  for (let r = 0; r < frame.rowCount; r++) for (const c of frame.columns) data.push(frame.values.get(c)![r]);
+  const cols = frame.columns.length;
+  return { shape: rank === 1 && cols === 1 ? [frame.rowCount] : [frame.rowCount, cols], data };
+}
+
+/**
+ * Cells as numbers for a numeric tensor: booleans as 0/1, null as NaN, numeric strings parsed;
+ * anything else is INVALID_PARAMETER_VALUE naming `target` (e.g. "float32 for ONNX input 'x'").
+ */
+export function numericCells(data: readonly unknown[], target: string): number[] {
+  return data.map((v) => {
+    if (typeof v === 'number') return v;
+    if (typeof v === 'boolean') return Number(v);
+    if (v === null) return Number.NaN;
+    if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+    throw invalidParameter(`Can not convert ${JSON.stringify(v)} to ${target}`);
+  });
 }

@@ -11,7 +11,7 @@ import { chmod, cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
-import { downloadModel, readMLmodel, chooseFlavor } from '@loom/models';
+import { downloadModel, readMLmodel, chooseFlavor, TFJS_PACKAGES } from '@loom/models';
 import { LoomError, invalidParameter } from '@loom/protocol';
 import { pruneLockfile, type Lockfile } from './prune-lockfile';
 
@@ -73,7 +73,7 @@ CMD ${JSON.stringify(ENTRY_COMMAND)}
 }
 
 /** Bundles the image's entry (`model-server-entry.ts`) into one ES module, byte-identical per source. */
-async function bundleEntry(): Promise<Uint8Array> {
+async function bundleEntry(withTfjs: boolean): Promise<Uint8Array> {
   const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: REPO_ROOT, // the bundle's path comments are relative to it, not to this machine
@@ -82,7 +82,8 @@ async function bundleEntry(): Promise<Uint8Array> {
     platform: 'node',
     format: 'esm',
     target: `node${process.versions.node.split('.')[0]}`,
-    external: [...NATIVE_PACKAGES],
+    // TF.js (~3.8 MB bundled) only in images of tfjs models; elsewhere its lazy import is never reached.
+    external: [...NATIVE_PACKAGES, ...(withTfjs ? [] : TFJS_PACKAGES)],
     legalComments: 'inline',
     write: false,
     logLevel: 'silent',
@@ -124,12 +125,12 @@ export async function writeDockerContext(modelUri: string, dir: string): Promise
     trackingUri: process.env.MLFLOW_TRACKING_URI,
     cacheDir: process.env.LOOM_MODEL_CACHE,
   });
-  chooseFlavor(await readMLmodel(modelDir));
+  const { loader } = chooseFlavor(await readMLmodel(modelDir));
   await mkdir(dir, { recursive: true });
   const existing = await readdir(dir);
   if (existing.length > 0)
     throw invalidParameter(`The directory ${dir} is not empty; give an empty or new one with -d`);
-  const [bundle, pkg] = await Promise.all([bundleEntry(), imagePackageFiles()]);
+  const [bundle, pkg] = await Promise.all([bundleEntry(loader.name === 'tfjs'), imagePackageFiles()]);
   await cp(modelDir, join(dir, 'model'), { recursive: true });
   await makeReadable(join(dir, 'model'));
   await mkdir(join(dir, 'loom'));

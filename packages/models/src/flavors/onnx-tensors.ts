@@ -1,21 +1,14 @@
 /** Between JSON-shaped arrays and onnxruntime tensors: typed buffers in, plain numbers out. */
 import * as ort from 'onnxruntime-node';
 import { invalidParameter } from '@loom/protocol';
-import type { NdArray } from '../model-input';
+import { numericCells, type NdArray } from '../model-input';
 
 type TensorType = ort.Tensor.Type;
 
 /** An onnxruntime tensor of `type` holding `array` (values already cast by the signature, if any). */
 export function toOrtTensor(array: NdArray, type: TensorType, input: string): ort.Tensor {
   const { data, shape } = array;
-  const numbers = () =>
-    data.map((v) => {
-      if (typeof v === 'number') return v;
-      if (typeof v === 'boolean') return Number(v);
-      if (v === null) return Number.NaN;
-      if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
-      throw invalidParameter(`Can not convert ${JSON.stringify(v)} to ${type} for ONNX input '${input}'`);
-    });
+  const numbers = () => numericCells(data, `${type} for ONNX input '${input}'`);
   switch (type) {
     case 'float32':
       return new ort.Tensor(type, Float32Array.from(numbers()), shape);

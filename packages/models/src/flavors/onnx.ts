@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { invalidParameter } from '@loom/protocol';
 import type { FlavorConfig } from '../mlmodel';
-import { toNested, type DataFrame, type ModelInput, type NdArray } from '../model-input';
+import { frameMatrix, toNested, type ModelInput } from '../model-input';
 import type { FlavorLoader, LoadedModel, LoadOptions } from './flavor';
 import { MicroBatcher } from './micro-batcher';
 import { concatRows, plainValues, splitRows, toOrtTensor } from './onnx-tensors';
@@ -117,7 +117,7 @@ class OnnxModel implements LoadedModel {
     const frame = input.frame;
     if (inputs.length === 1) {
       const meta = inputs[0]!;
-      return { [meta.name]: toOrtTensor(frameValues(frame, meta.shape.length), meta.type, meta.name) };
+      return { [meta.name]: toOrtTensor(frameMatrix(frame, meta.shape.length), meta.type, meta.name) };
     }
     const feeds: Feeds = {};
     for (const meta of inputs) {
@@ -132,14 +132,6 @@ class OnnxModel implements LoadedModel {
   async close(): Promise<void> {
     await this.session.release();
   }
-}
-
-/** A frame as one tensor: [rows, columns], or [rows] for a rank-1 input fed one column. */
-function frameValues(frame: DataFrame, rank: number): NdArray {
-  const data: unknown[] = [];
-  for (let r = 0; r < frame.rowCount; r++) for (const c of frame.columns) data.push(frame.values.get(c)![r]);
-  const cols = frame.columns.length;
-  return { shape: rank === 1 && cols === 1 ? [frame.rowCount] : [frame.rowCount, cols], data };
 }
 
 /** MLflow's data-frame answer: one column per output, each output flattened. */
