@@ -128,19 +128,38 @@ export async function getMetricHistoryJson(
   const count = pages.reduce((n, p) => n + num(p?.n ?? 0), 0);
   let nextPageToken: string | undefined;
   if (limit !== undefined && count === limit) {
-    // The key of this page's last row, and whether any row follows it.
-    const last = await q.values<[number | string, number | string, number | string, number]>(
-      `SELECT ${KEY_COLUMNS} ${where} ${order} LIMIT 2 OFFSET ?`,
-      [...whereParams, skip + limit - 1],
-    );
-    if (last.length === 2) {
-      const [step, timestamp, isNan, value] = last[0]!;
-      nextPageToken = keyOrdered
-        ? encodeCursorToken(offset + limit, [num(step), num(timestamp), num(isNan), value])
-        : encodePageToken(offset + limit);
+    if (keyOrdered) {
+      // The page's last key is in its text; one index probe past it says whether a row follows.
+      const last = lastKey(bodies[bodies.length - 1]!);
+      const more = await q.get(
+        `SELECT 1 AS more FROM metrics WHERE run_pk = ? AND key = ? ${AFTER} LIMIT 1`,
+        [run.run_pk, query.metricKey, ...last],
+      );
+      if (more) nextPageToken = encodeCursorToken(offset + limit, last);
+    } else {
+      const rows = await q.values<[number]>(`SELECT 1 ${where} ${order} LIMIT 1 OFFSET ?`, [
+        ...whereParams,
+        skip + limit,
+      ]);
+      if (rows.length > 0) nextPageToken = encodePageToken(offset + limit);
     }
   }
   return { metricsJson: bodies.join(','), count, nextPageToken };
+}
+
+/**
+ * The key (step, timestamp, is_nan, value) of the last metric in JSON text written by
+ * metricJsonExpression. Its objects start with `{"key":`, which a string value cannot hold unescaped;
+ * doubles are written as round-trip text and NaN's stored value is 0.
+ */
+function lastKey(body: string): number[] {
+  const m = JSON.parse(body.slice(body.lastIndexOf('{"key":'))) as {
+    value: number | string;
+    timestamp: number;
+    step: number;
+  };
+  const nan = m.value === 'NaN';
+  return [m.step, m.timestamp, nan ? 1 : 0, nan ? 0 : Number(m.value)];
 }
 
 /** Run ids to their primary keys; NOT_FOUND names the first unknown run. */
