@@ -20,9 +20,18 @@ const KEY_ORDER = 'ORDER BY step, timestamp, is_nan, value';
 
 const KEY_COLUMNS = 'step, timestamp, is_nan, value';
 const AFTER = `AND (${KEY_COLUMNS}) > (?, ?, ?, ?)`;
-// The page is cut from raw rows and only then written as JSON, so rows skipped by OFFSET (paging, or
-// the second half of a split read) are never formatted.
 const RAW_COLUMNS = `${KEY_COLUMNS}, model_id, dataset_name, dataset_digest`;
+
+/**
+ * The rows of `from` (FROM … ORDER BY … LIMIT ? OFFSET ?) as `j`, their Metric JSON. PostgreSQL cuts
+ * the page from raw rows first, so rows skipped by OFFSET (an offset page, the second half of a
+ * split read) are never formatted; SQLite skips OFFSET rows before computing columns anyway.
+ */
+function formattedRows(dialect: Dialect, from: string): string {
+  return dialect === 'postgres'
+    ? `SELECT ${metricJsonExpression(dialect)} AS j FROM (SELECT ${RAW_COLUMNS} ${from}) raw`
+    : `SELECT ${metricJsonExpression(dialect)} AS j ${from}`;
+}
 
 /**
  * On PostgreSQL a key-ordered read of at least this many points (the page size, or for an unpaged
@@ -118,8 +127,7 @@ export async function getMetricHistoryJson(
     parts.map((part) =>
       q.get<{ body: string | null; n: number | string }>(
         `SELECT ${jsonListAggregate(dialect)} AS body, COUNT(*) AS n FROM (
-           SELECT ${metricJsonExpression(dialect)} AS j FROM (
-             SELECT ${RAW_COLUMNS} ${where} ${part.where} ${order} LIMIT ? OFFSET ?) raw) page`,
+           ${formattedRows(dialect, `${where} ${part.where} ${order} LIMIT ? OFFSET ?`)}) page`,
         [keyJson, ...whereParams, ...part.params, part.limit, part.offset],
       ),
     ),
