@@ -1,6 +1,6 @@
 import { type LoomError } from '@loom/protocol';
 import { describe, expect, it } from 'vitest';
-import { decodePageToken, encodePageToken } from './page-token';
+import { decodeCursorToken, decodePageToken, encodeCursorToken, encodePageToken } from './page-token';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -58,6 +58,26 @@ describe('page tokens', () => {
       '5',
     ]) {
       expect(messageOf(b64(json))).toBe(`Invalid page token, parsed value=${json}`);
+    }
+  });
+});
+
+describe('cursor tokens', () => {
+  it('carry a key ending on ±Infinity (a metric value) through JSON', () => {
+    for (const after of [
+      [3, 1000, 0, Infinity],
+      [3, 1000, 0, -Infinity],
+      [-5, 0, 1, 0.5],
+    ]) {
+      expect(decodeCursorToken(encodeCursorToken(7, after), 4)).toEqual({ offset: 7, after });
+    }
+  });
+
+  it('reject a key of the wrong width or with anything but numbers', () => {
+    for (const after of ['[1, 2, 3]', '[1, 2, 3, null]', '[1, 2, 3, "NaN"]', '[1, 2, 3, "x"]', '"1234"']) {
+      expect(() => decodeCursorToken(b64(`{"offset": 7, "after": ${after}}`), 4)).toThrow(
+        'Invalid page token, bad cursor',
+      );
     }
   });
 });

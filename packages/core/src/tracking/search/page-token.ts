@@ -37,9 +37,13 @@ export function decodePageToken(token: string | undefined): number {
 /** A row's position in key order, carried in a token so the next page starts with an index seek. */
 export type Cursor = number[];
 
+// JSON has no ±Infinity (JSON.stringify writes null), and a metric value may be either.
+const INFINITIES: Record<string, number> = { Infinity: Infinity, '-Infinity': -Infinity };
+
 /** A page token that also carries the key of the last row served (keyset paging). */
 export function encodeCursorToken(offset: number, after: Cursor): string {
-  return Buffer.from(JSON.stringify({ offset, after }), 'utf8').toString('base64');
+  const key = after.map((x) => (x === Infinity || x === -Infinity ? String(x) : x));
+  return Buffer.from(JSON.stringify({ offset, after: key }), 'utf8').toString('base64');
 }
 
 /** The offset of a token and, when it carries one, the key of the last row served before it. */
@@ -52,12 +56,11 @@ export function decodeCursorToken(
   const after = (JSON.parse(Buffer.from(token.trim(), 'base64').toString('utf8')) as { after?: unknown })
     .after;
   if (after === undefined) return { offset };
-  if (
-    !Array.isArray(after) ||
-    after.length !== width ||
-    !after.every((x) => typeof x === 'number' && Number.isFinite(x))
-  ) {
+  const key = Array.isArray(after)
+    ? after.map((x: unknown) => (typeof x === 'string' ? INFINITIES[x] : x))
+    : [];
+  if (key.length !== width || !key.every((x) => typeof x === 'number' && !Number.isNaN(x))) {
     throw invalidParameter('Invalid page token, bad cursor');
   }
-  return { offset, after: after as number[] };
+  return { offset, after: key as number[] };
 }

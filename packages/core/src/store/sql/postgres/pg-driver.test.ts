@@ -124,16 +124,17 @@ describe('text PostgreSQL cannot store', () => {
   });
 });
 
-describe('doubles', () => {
-  it('are exact as text even where the server is set to print fewer digits', async () => {
+describe('session settings', () => {
+  it('print doubles exactly and leave JIT off, even where the URI sets otherwise', async () => {
     const uri = new URL(postgresConnectionString(backend.uri));
-    uri.searchParams.set('options', `${uri.searchParams.get('options')} -c extra_float_digits=0`);
+    uri.searchParams.set('options', `${uri.searchParams.get('options')} -c extra_float_digits=0 -c jit=on`);
     const terse = new PostgresDriver(uri.toString(), { poolSize: 1 });
     try {
       expect(await terse.get('SELECT (1 / 3::float8)::text AS t, 1 / 3::float8 AS v')).toEqual({
         t: String(1 / 3),
         v: 1 / 3,
       });
+      expect(await terse.get("SELECT current_setting('jit') AS jit")).toEqual({ jit: 'off' });
     } finally {
       await terse.close();
     }

@@ -171,9 +171,12 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
     pool.on('error', (err) => console.error(`[loom] idle PostgreSQL connection lost: ${err.message}`));
     // Doubles as shortest round-trip text (PostgreSQL's default since 12, but a server or role may set
     // fewer digits): metric values written as JSON by SQL, and read by the driver, must be exact.
-    // Queued before any query the connection is handed out for.
+    // JIT compilation is off: it starts above an estimated cost that Loom's page-sized reads reach
+    // on tables without statistics (the JSON of 1000 runs is estimated near it), and then costs tens
+    // of milliseconds to save less (docs/benchmarks.md). Queued before any query the connection is
+    // handed out for; a `-c jit=on` in the URI's options is overridden.
     pool.on('connect', (client) => {
-      client.query('SET extra_float_digits = 1').catch(() => undefined);
+      client.query('SET extra_float_digits = 1; SET jit = off').catch(() => undefined);
     });
   }
 

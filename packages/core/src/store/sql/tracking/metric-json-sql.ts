@@ -13,11 +13,12 @@ export function metricJsonExpression(dialect: Dialect): string {
         WHEN value = 'Infinity'::float8 THEN '"Infinity"' WHEN value = '-Infinity'::float8 THEN '"-Infinity"'
         ELSE value::text END)
       || ',"timestamp":' || timestamp || ',"step":' || step
-      || COALESCE(',"model_id":' || to_json(model_id)::text, '')
-      || COALESCE(',"dataset_name":' || to_json(dataset_name)::text, '')
-      || COALESCE(',"dataset_digest":' || to_json(dataset_digest)::text, '') || '}'`;
+      || (CASE WHEN model_id IS NULL AND dataset_name IS NULL AND dataset_digest IS NULL THEN '}' ELSE
+           COALESCE(',"model_id":' || to_json(model_id)::text, '')
+        || COALESCE(',"dataset_name":' || to_json(dataset_name)::text, '')
+        || COALESCE(',"dataset_digest":' || to_json(dataset_digest)::text, '') || '}' END)`;
   }
-  // One test for the rare linked points keeps the common row to a few concatenations.
+  // One test for the rare linked points keeps the common row to a few concatenations (both dialects).
   return `'{"key":' || ? || ',"value":' || (CASE WHEN is_nan = 1 THEN '"NaN"'
         WHEN value = 9e999 THEN '"Infinity"' WHEN value = -9e999 THEN '"-Infinity"'
         ELSE value || '' END)
