@@ -8,10 +8,10 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { invalidParameter } from '@loom/protocol';
-import { utcTimeCreated, writeMLmodel, type FlavorConfig, type MLmodel } from '../mlmodel';
-import { writeInputExample, writeNodeEnvironment, type InputExample } from '../model-files';
+import type { FlavorConfig, MLmodel } from '../mlmodel';
+import { writeNodeEnvironment } from '../model-files';
 import { toNested, type ModelInput } from '../model-input';
-import { storeSignature, type Signature } from '../signature';
+import { writeSavedMLmodel, type SaveModelOptions } from '../save-model';
 import type { FlavorLoader, LoadedModel } from './flavor';
 
 type PredictFn = (input: unknown, params?: Record<string, unknown>) => unknown;
@@ -48,9 +48,7 @@ export const jsFunctionFlavor: FlavorLoader = {
   },
 };
 
-export interface SaveJsFunctionOptions {
-  signature?: Signature | undefined;
-  inputExample?: InputExample | undefined;
+export interface SaveJsFunctionOptions extends SaveModelOptions {
   /** Exact versions of the packages the module imports. */
   dependencies?: Record<string, string> | undefined;
 }
@@ -65,15 +63,9 @@ export async function saveJsFunctionModel(
   const file = `code/${basename(modulePath)}`;
   await copyFile(modulePath, join(dir, file));
   await writeNodeEnvironment(dir, options.dependencies ?? {});
-  const model: MLmodel = {
-    flavors: {
-      js_function: { module: file, node_version: process.versions.node, env: { npm: 'package.json' } },
-    },
-    utcTimeCreated: utcTimeCreated(),
-    signature: options.signature ? storeSignature(options.signature) : undefined,
-    rest: {},
-  };
-  if (options.inputExample) model.savedInputExampleInfo = await writeInputExample(dir, options.inputExample);
-  await writeMLmodel(dir, model);
-  return model;
+  return writeSavedMLmodel(
+    dir,
+    { js_function: { module: file, node_version: process.versions.node, env: { npm: 'package.json' } } },
+    options,
+  );
 }

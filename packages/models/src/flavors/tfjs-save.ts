@@ -2,13 +2,12 @@
  * Saves a TF.js model as a Loom model directory: `model/` (model.json + weight shard), MLmodel with the
  * `tfjs` flavor, examples and a package.json pinning the TF.js packages it loads with.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { io } from '@tensorflow/tfjs-core';
 import { invalidParameter } from '@loom/protocol';
-import { utcTimeCreated, writeMLmodel, type MLmodel } from '../mlmodel';
-import { directorySize, writeInputExample, writeNodeEnvironment, type InputExample } from '../model-files';
-import { storeSignature, type Signature } from '../signature';
+import type { MLmodel } from '../mlmodel';
+import { writeNodeEnvironment } from '../model-files';
+import { writeSavedMLmodel, type SaveModelOptions } from '../save-model';
 import { TFJS_FORMATS, type TfjsFormat } from './tfjs';
 import { copyTfjsDirectory, isGraphTopology, writeTfjsArtifacts } from './tfjs-io';
 import { TFJS_VERSION } from './tfjs-runtime';
@@ -24,14 +23,7 @@ export interface SavableTfjsModel {
 /** What `saveTfjsModel` takes: a model, its artifacts, or the path of a folder with model.json + shards. */
 export type TfjsModelSource = SavableTfjsModel | io.ModelArtifacts | string;
 
-export interface SaveTfjsOptions {
-  signature?: Signature | undefined;
-  inputExample?: InputExample | undefined;
-  metadata?: Record<string, unknown> | undefined;
-  /** Recorded in MLmodel (`run_id`, `artifact_path`) when the model is logged to a run. */
-  runId?: string | undefined;
-  artifactPath?: string | undefined;
-}
+export type SaveTfjsOptions = SaveModelOptions;
 
 const isSavable = (m: unknown): m is SavableTfjsModel => typeof (m as { save?: unknown }).save === 'function';
 
@@ -75,20 +67,9 @@ export async function saveTfjsModel(
     '@tensorflow/tfjs-backend-cpu': TFJS_VERSION,
     [loader]: TFJS_VERSION,
   });
-  const mlmodel: MLmodel = {
-    flavors: { tfjs: { model_format: format, data: TFJS_DATA_DIR, tfjs_version: TFJS_VERSION } },
-    runId: options.runId,
-    artifactPath: options.artifactPath,
-    modelUuid: randomUUID().replaceAll('-', ''),
-    utcTimeCreated: utcTimeCreated(),
-    signature: options.signature ? storeSignature(options.signature) : undefined,
-    metadata: options.metadata,
-    rest: {},
-  };
-  if (options.inputExample)
-    mlmodel.savedInputExampleInfo = await writeInputExample(dir, options.inputExample);
-  await writeMLmodel(dir, mlmodel);
-  mlmodel.modelSizeBytes = await directorySize(dir);
-  await writeMLmodel(dir, mlmodel);
-  return mlmodel;
+  return writeSavedMLmodel(
+    dir,
+    { tfjs: { model_format: format, data: TFJS_DATA_DIR, tfjs_version: TFJS_VERSION } },
+    options,
+  );
 }
