@@ -106,16 +106,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The MLP's rows in the three JSON request formats the tests send. */
+const mlpBodies = () => [
+  { inputs: MLP_ROWS },
+  { instances: MLP_ROWS },
+  { dataframe_split: { columns: ['a', 'b', 'c', 'd'], data: MLP_ROWS } },
+];
+
 describe('loom models serve', () => {
   it('serves a directory written by Python MLflow, with no Python', async () => {
     const s = await serve(['-m', join(dir, 'python-onnx')]);
     expect(s.output()).toContain('flavor onnx');
     expect(await (await fetch(`${s.url}/ping`)).text()).toBe('\n');
-    for (const body of [
-      { inputs: MLP_ROWS },
-      { instances: MLP_ROWS },
-      { dataframe_split: { columns: ['a', 'b', 'c', 'd'], data: MLP_ROWS } },
-    ]) {
+    for (const body of mlpBodies()) {
       const res = await score(s.url, body);
       expect(res.status).toBe(200);
       expectMlp(res.json.predictions);
@@ -126,11 +129,7 @@ describe('loom models serve', () => {
   it('serves a TF.js model on the cpu backend, no tfjs-node', async () => {
     const s = await serve(['-m', join(dir, 'tfjs')]);
     expect(s.output()).toContain('flavor tfjs');
-    for (const body of [
-      { inputs: MLP_ROWS },
-      { instances: MLP_ROWS },
-      { dataframe_split: { columns: ['a', 'b', 'c', 'd'], data: MLP_ROWS } },
-    ]) {
+    for (const body of mlpBodies()) {
       const res = await score(s.url, body);
       expect(res.status).toBe(200);
       const got = res.json.predictions as number[][];
