@@ -18,6 +18,9 @@ type WorkerReport = { type: 'listening'; url: string } | { type: 'failed'; messa
 /** What the primary tells a worker: drain and exit. */
 const STOP = 'loom:stop';
 
+/** Error codes of a send on the IPC channel of a worker that has just exited. */
+const CLOSED_CHANNEL = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED']);
+
 function oneLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.replace(/\s+/g, ' ').trim();
@@ -117,8 +120,12 @@ class WorkerPool {
       if (message.type === 'failed') failure = message.message;
       else this.onListening(worker, message.url);
     });
-    // A dead worker's channel can fail a send; its exit is what we act on.
-    worker.on('error', (err) => console.error(`loom: worker ${worker.process.pid}: ${oneLine(err)}`));
+    // A send to a worker that is dying at that moment (two failing to start at once, say) fails with
+    // a closed channel; its exit is what we act on, so only other errors are worth a line.
+    worker.on('error', (err: NodeJS.ErrnoException) => {
+      if (!CLOSED_CHANNEL.has(err.code ?? ''))
+        console.error(`loom: worker ${worker.process.pid}: ${oneLine(err)}`);
+    });
     worker.once('exit', (code, signal) => {
       slot.worker = undefined;
       this.onExit(slot, worker, failure, `exited with ${signal ?? `code ${code}`}`);
