@@ -194,6 +194,16 @@ describe.skipIf(skip !== undefined)('copyStore SQLite ⇄ PostgreSQL', () => {
     expect(await readStore(pg.uri)).toEqual(expected);
     // Many chunks per big table: the keyset paging was exercised.
     expect(progress.filter((p) => p.table === 'metrics' && !p.finished).length).toBeGreaterThan(100);
+    // The target's planner statistics were brought up to date after the bulk load.
+    const driver = await openStoreDriver(pg.uri);
+    try {
+      const analyzed = await driver.all<{ relname: string }>(
+        `SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN ('runs', 'metrics')`,
+      );
+      expect(analyzed.map((r) => r.relname).sort()).toEqual(['metrics', 'runs']);
+    } finally {
+      await driver.close();
+    }
 
     const back = sqliteUri('back.db');
     const again = await copy(pg.uri, back, 500);

@@ -104,6 +104,9 @@ export async function copyStore(
       }
     });
   });
+  // Fresh planner statistics for the bulk load, as pg_restore's docs advise: until autovacuum gets
+  // to the tables (never, where it is off), searches would be planned for empty tables.
+  await target.run('ANALYZE');
 
   const tables: TableCount[] = [];
   for (const { name } of pairs) {
