@@ -554,6 +554,10 @@ async function main(): Promise<void> {
   const healthStart = await healthBaseline(c, 'start');
   const ingestRun = await ingest(c);
   const runsExp = await createRuns(c);
+  if (onPostgres) {
+    say('[analyze] ANALYZE after the load, as autovacuum would do on a running PostgreSQL');
+    await backend.analyze();
+  }
   await searches(c, runsExp);
   await history(c, ingestRun);
   await logMetric(c);
