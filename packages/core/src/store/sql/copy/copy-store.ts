@@ -105,8 +105,9 @@ export async function copyStore(
     });
   });
   // Fresh planner statistics for the bulk load, as pg_restore's docs advise: until autovacuum gets
-  // to the tables (never, where it is off), searches would be planned for empty tables.
-  await target.run('ANALYZE');
+  // to the tables (never, where it is off), searches would be planned for empty tables. SQLite's
+  // queries are written for its planner without statistics, as on a store that grew by itself.
+  if (target.dialect === 'postgres') await target.run('ANALYZE');
 
   const tables: TableCount[] = [];
   for (const { name } of pairs) {
