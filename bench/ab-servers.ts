@@ -10,6 +10,7 @@
  * Each round sends, to each server in turn: the four searches of the tracking bench, a 100,000-point
  * get-history in one request and paged by 25,000 (client parsing each page, as there), and one
  * 1000-point log-batch to a run of its own. Prints medians per server and after ÷ before.
+ * `--log-batch-only` sends just the log-batch (and /health) each round: many ingest samples quickly.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ const { values: flags } = parseArgs({
     before: { type: 'string' },
     'backend-store-uri': { type: 'string' },
     rounds: { type: 'string', default: '15' },
+    'log-batch-only': { type: 'boolean', default: false },
   },
 });
 if (!flags.before || !flags['backend-store-uri'])
@@ -144,6 +146,10 @@ for (let round = 0; round < WARMUP + ROUNDS; round++) {
     }));
     const batch = json({ run_id: ingestRuns[side], metrics });
     await timed('log-batch, 1000 points', side, () => c.post(`${API}/runs/log-batch`, batch), keep);
+    if (flags['log-batch-only']) {
+      await timed('baseline: GET /health', side, () => c.get('/health'), keep);
+      continue;
+    }
     for (const [label, body] of searches)
       await timed(label, side, () => c.post(`${API}/runs/search`, body), keep);
     await timed('get-history, 100,000 pts, one request', side, () => c.get(historyPath), keep);
