@@ -247,6 +247,25 @@ describe('log-batch by COPY (PostgreSQL) against the unnest insert', () => {
     expect(Object.is(firstSeven[3]!.value, 0)).toBe(true);
   });
 
+  it('answers a key the database cannot store (NUL) as the unnest path does', async () => {
+    const outcome = async (mode: 'count' | 'hide') => {
+      const id = await newRun();
+      const batch: Metric[] = [];
+      for (let i = 0; i < 600; i++) batch.push(point('a\u0000b', i, i, i));
+      const error = await logBatch(driver(mode).db, id, batch, [], []).then(
+        () => undefined,
+        (err: unknown) => (err as { code?: string }).code ?? String(err),
+      );
+      return { error, stored: (await points(id)).length };
+    };
+    const viaCopy = await outcome('count');
+    expect(viaCopy).toEqual(await outcome('hide'));
+    // PostgreSQL refuses the text (a 400); SQLite stores it.
+    expect(viaCopy).toEqual(
+      postgres() ? { error: 'INVALID_PARAMETER_VALUE', stored: 0 } : { error: undefined, stored: 600 },
+    );
+  });
+
   it('refuses a big batch for a deleted run and stores none of it', async () => {
     const copy = driver('count');
     const id = await newRun();
