@@ -225,6 +225,12 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
   private async attempt<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A connection that dies between two statements (no query waiting on it) reports it as an 'error'
+    // event, which unheard would crash the process; the next statement then fails as not queryable.
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const value = await fn(
@@ -244,6 +250,7 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
         });
       throw err;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metric } from '../../../tracking/entities';
-import { createTestBackend, type TestBackend } from '../../../testing/test-backend';
+import { createTestBackend, testBackendName, type TestBackend } from '../../../testing/test-backend';
+import { createTestDatabase } from '../../../testing/test-database';
 import { openTrackingStore } from '../../open-tracking-store';
 import type { Queryable, SqlDriver } from '../driver';
 import { logBatch } from './log-batch';
@@ -279,4 +280,75 @@ describe('log-batch by COPY (PostgreSQL) against the unnest insert', () => {
     expect(copy.copies()).toBe(0);
     expect(await points(id)).toEqual([]);
   });
+});
+
+// PostgreSQL only (SQLite has no COPY and no connection to lose); a database of its own, because
+// ending its sessions must not touch other suites' schemas. The session ends between two statements
+// of the batch's transaction: before the COPY, or (on the `unnest` path) before the latest upsert.
+describe.runIf(testBackendName() === 'postgres')('log-batch when the connection is lost', () => {
+  it.each(['before the COPY', 'between two statements of the unnest path'])(
+    '%s: answers TEMPORARILY_UNAVAILABLE, stores nothing, and the next batch goes through',
+    async (where) => {
+      const viaCopy = where === 'before the COPY';
+      const database = await createTestDatabase('loom_copy_lost');
+      const own = await openTrackingStore(database.uri, { defaultArtifactRoot: join(dir, 'artifacts') });
+      try {
+        const runId = 'lost'.padEnd(32, '0');
+        await own.createRun({
+          runId,
+          experimentId: '0',
+          runName: 'lost',
+          userId: 'u',
+          startTime: 1,
+          tags: [],
+        });
+        const db = own.db;
+        let cuts = 0;
+        const cut = async () => {
+          cuts++;
+          await database.terminateSessions();
+        };
+        const cutting: SqlDriver = {
+          dialect: db.dialect,
+          all: (sql, params) => db.all(sql, params),
+          values: (sql, params) => db.values(sql, params),
+          get: (sql, params) => db.get(sql, params),
+          run: (sql, params) => db.run(sql, params),
+          exec: (sql) => db.exec(sql),
+          close: () => db.close(),
+          transaction: (fn) =>
+            db.transaction((tx) => {
+              const inner: Queryable = {
+                all: (sql, params) => tx.all(sql, params),
+                values: (sql, params) => tx.values(sql, params),
+                get: (sql, params) => tx.get(sql, params),
+                run: async (sql, params) => {
+                  if (!viaCopy && sql.includes('INSERT INTO latest_metrics')) await cut();
+                  return tx.run(sql, params);
+                },
+              };
+              if (viaCopy) {
+                inner.copyFrom = async (sql, data) => {
+                  await cut();
+                  return tx.copyFrom!(sql, data);
+                };
+              }
+              return fn(inner);
+            }),
+        };
+        const batch: Metric[] = [];
+        for (let i = 0; i < 1000; i++) batch.push(point('loss', i, i, i));
+        await expect(logBatch(cutting, runId, batch, [], [])).rejects.toMatchObject({
+          code: 'TEMPORARILY_UNAVAILABLE',
+        });
+        expect(cuts).toBe(1);
+        expect(await db.get('SELECT count(*)::int AS n FROM metrics')).toEqual({ n: 0 });
+        await logBatch(db, runId, batch, [], []);
+        expect(await db.get('SELECT count(*)::int AS n FROM metrics')).toEqual({ n: 1000 });
+      } finally {
+        await own.db.close();
+        await database.drop();
+      }
+    },
+  );
 });
