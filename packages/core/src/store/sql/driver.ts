@@ -13,6 +13,11 @@ export interface Queryable {
   get<R>(sql: string, params?: readonly SqlValue[]): Promise<R | undefined>;
   /** Runs a statement; resolves to the number of rows it changed. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /**
+   * PostgreSQL only: runs `COPY … FROM STDIN` with `data` as its input, on the same connection (in a
+   * transaction: inside it); resolves to the number of rows copied.
+   */
+  copyFrom?(sql: string, data: Buffer): Promise<number>;
 }
 
 /** A connection (or pool) to one database. */

@@ -4,7 +4,10 @@
  * retry serialization failures and deadlocks. A lost database answers TEMPORARILY_UNAVAILABLE (503)
  * until the pool can connect again.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { LoomError } from '@loom/protocol';
 import type { Queryable, SqlDriver, SqlValue } from '../driver';
 import { toPositional } from './placeholders';
@@ -114,10 +117,26 @@ function translate(err: unknown): unknown {
 }
 
 type Run = (query: pg.QueryConfig) => Promise<pg.QueryResult>;
+type Copy = (sql: string, data: Buffer) => Promise<number>;
 
-/** The four query shapes over one way of running a query (a pooled connection, or a transaction's). */
+/** `COPY … FROM STDIN` on one connection, fed `data` in one piece. */
+async function copyOn(client: pg.PoolClient, sql: string, data: Buffer): Promise<number> {
+  const stream = client.query(copyFromStdin(sql));
+  await pipeline(Readable.from([data]), stream);
+  return stream.rowCount;
+}
+
+/** The query shapes over one way of running a query (a pooled connection, or a transaction's). */
 class PgQueryable implements Queryable {
-  constructor(private readonly execute: Run) {}
+  /** Only a transaction's queryable has it: COPY needs the one connection the transaction holds. */
+  readonly copyFrom?: Copy;
+
+  constructor(
+    private readonly execute: Run,
+    copy?: Copy,
+  ) {
+    if (copy) this.copyFrom = copy;
+  }
 
   async all<R>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
     return (await this.execute(config(sql, params))).rows as R[];
@@ -206,9 +225,20 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
   private async attempt<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A connection that dies between two statements (no query waiting on it) reports it as an 'error'
+    // event, which unheard would crash the process; the next statement then fails as not queryable.
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const value = await fn(new PgQueryable((query) => client.query(query)));
+      const value = await fn(
+        new PgQueryable(
+          (query) => client.query(query),
+          (sql, data) => copyOn(client, sql, data),
+        ),
+      );
       await client.query('COMMIT');
       return value;
     } catch (err) {
@@ -220,6 +250,7 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
         });
       throw err;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }
