@@ -5,3 +5,4 @@ export * from './test-s3';
 export * from './postgres-availability';
 export * from './store-fixture';
 export * from './fuzz';
+export * from './test-store';

@@ -1,34 +1,21 @@
 /** The auth service on the SQL auth store, on the backend of this test run (SQLite or PostgreSQL). */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthService } from '../../../auth/auth-service';
 import { verifyPassword } from '../../../auth/passwords';
-import { openTrackingStore } from '../../open-tracking-store';
-import { createTestBackend, type TestBackend } from '../../../testing/test-backend';
-import type { SqlTrackingStore } from '../tracking/sql-tracking-store';
+import { openTestTrackingStore, type TestTrackingStore } from '../../../testing/test-store';
 import { SqlAuthStore } from './sql-auth-store';
 
 describe('AuthService on SqlAuthStore', () => {
-  let dir: string;
-  let backend: TestBackend;
-  let store: SqlTrackingStore;
+  let opened: TestTrackingStore;
   let auth: AuthService;
   let clock: number;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'loom-auth-'));
-    backend = await createTestBackend(dir);
-    store = await openTrackingStore(backend.uri, { defaultArtifactRoot: '/a' });
+    opened = await openTestTrackingStore('loom-auth-');
     clock = 1_000_000;
-    auth = new AuthService(new SqlAuthStore(store.db), { defaultPermission: 'READ' }, () => clock);
+    auth = new AuthService(new SqlAuthStore(opened.store.db), { defaultPermission: 'READ' }, () => clock);
   });
-  afterEach(async () => {
-    await store.close();
-    await backend.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => opened.close());
 
   it('creates users with scrypt hashes and checks passwords', async () => {
     const ada = await auth.createUser('ada', 'lovelace');
@@ -101,7 +88,7 @@ describe('AuthService on SqlAuthStore', () => {
     const ci = await auth.createUser('ci', 'pw');
     const { token, secret } = await auth.createToken(ci, 'pipeline');
     expect(secret).toMatch(/^loom_[A-Za-z0-9_-]{43}$/);
-    const row = await store.db.get<{ token_hash: string }>(
+    const row = await opened.store.db.get<{ token_hash: string }>(
       'SELECT token_hash FROM auth_tokens WHERE token_id = ?',
       [token.tokenId],
     );
@@ -126,7 +113,7 @@ describe('AuthService on SqlAuthStore', () => {
     const { secret } = await auth.createToken(eve, 't');
     await auth.deleteUser('eve');
     expect(await auth.authenticateToken(secret)).toBeUndefined();
-    const left = await store.db.get<{ n: number | string }>(
+    const left = await opened.store.db.get<{ n: number | string }>(
       `SELECT (SELECT COUNT(*) FROM auth_experiment_permissions) + (SELECT COUNT(*) FROM auth_registered_model_permissions)
             + (SELECT COUNT(*) FROM auth_tokens) AS n`,
     );

@@ -3,17 +3,13 @@
  * one statement there (the outbox INSERT, which also finds the subscribers), and a prompt's changes
  * raise the prompt_* events without reading the model again.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { openTestTrackingStore, type TestTrackingStore } from '../../../testing/test-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryEventSink } from '../../../registry/registry-events';
 import { RegistryService } from '../../../registry/registry-service';
-import { createTestBackend, type TestBackend } from '../../../testing/test-backend';
 import type { KeyValue } from '../../../tracking/entities';
 import { WebhookService } from '../../../webhooks/webhook-service';
 import { DEFAULT_WEBHOOK_SETTINGS } from '../../../webhooks/webhook-settings';
-import { openTrackingStore } from '../../open-tracking-store';
 import type { SqlTrackingStore } from '../tracking/sql-tracking-store';
 import type { Queryable, SqlDriver } from '../driver';
 import { SqlRegistryStore } from './sql-registry-store';
@@ -39,18 +35,16 @@ function counting(db: SqlDriver): { driver: SqlDriver; log: { inTx: boolean; sql
 
 const PROMPT: KeyValue = { key: 'mlflow.prompt.is_prompt', value: 'true' };
 
-let dir: string;
-let backend: TestBackend;
 let store: SqlTrackingStore;
+let opened: TestTrackingStore;
 let log: { inTx: boolean; sql: string }[];
 /** Registry services over the counting driver: one writing to the webhooks' outbox, one to nothing. */
 let withOutbox: RegistryService;
 let withoutEvents: RegistryService;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'loom-registry-events-'));
-  backend = await createTestBackend(dir);
-  store = await openTrackingStore(backend.uri, { defaultArtifactRoot: join(dir, 'artifacts') });
+  opened = await openTestTrackingStore('loom-registry-events-');
+  ({ store } = opened);
   const counted = counting(store.db);
   log = counted.log;
   const webhooks = new WebhookService(store.db, DEFAULT_WEBHOOK_SETTINGS, undefined);
@@ -79,9 +73,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await store.close();
-  await backend.drop();
-  rmSync(dir, { recursive: true, force: true });
+  await opened.close();
 });
 
 /** The statements `change` runs. */

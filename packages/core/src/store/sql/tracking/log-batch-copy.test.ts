@@ -4,12 +4,11 @@
  * points, the latest-metric rows and their time-order flag must be identical. SQLite has no COPY;
  * there both sides take its one path, and the checks still hold.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openTestTrackingStore, type TestTrackingStore } from '../../../testing/test-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metric } from '../../../tracking/entities';
-import { createTestBackend, testBackendName, type TestBackend } from '../../../testing/test-backend';
+import { testBackendName } from '../../../testing/test-backend';
 import { createTestDatabase } from '../../../testing/test-database';
 import { openTrackingStore } from '../../open-tracking-store';
 import type { Queryable, SqlDriver } from '../driver';
@@ -17,19 +16,16 @@ import { logBatch } from './log-batch';
 import type { SqlTrackingStore } from './sql-tracking-store';
 
 let dir: string;
-let backend: TestBackend;
 let store: SqlTrackingStore;
+let opened: TestTrackingStore;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'loom-copy-'));
-  backend = await createTestBackend(dir);
-  store = await openTrackingStore(backend.uri, { defaultArtifactRoot: join(dir, 'artifacts') });
+  opened = await openTestTrackingStore('loom-copy-');
+  ({ dir, store } = opened);
 });
 
 afterAll(async () => {
-  await store.db.close();
-  await backend.drop();
-  rmSync(dir, { recursive: true, force: true });
+  await opened.close();
 });
 
 const postgres = () => store.db.dialect === 'postgres';

@@ -3,31 +3,23 @@
  * must give exactly the text of the one-query read, for any spread of steps and any paging. A low
  * split threshold makes small data take the split path; SQLite reads in one query either way.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { openTestTrackingStore, type TestTrackingStore } from '../../../testing/test-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metric } from '../../../tracking/entities';
-import { createTestBackend, type TestBackend } from '../../../testing/test-backend';
-import { openTrackingStore } from '../../open-tracking-store';
 import { getMetricHistoryJson, historyParts } from './metric-history';
 import { runsJson } from './runs';
 import type { SqlTrackingStore } from './sql-tracking-store';
 
-let dir: string;
-let backend: TestBackend;
 let store: SqlTrackingStore;
+let opened: TestTrackingStore;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'loom-split-'));
-  backend = await createTestBackend(dir);
-  store = await openTrackingStore(backend.uri, { defaultArtifactRoot: join(dir, 'artifacts') });
+  opened = await openTestTrackingStore('loom-split-');
+  ({ store } = opened);
 });
 
 afterAll(async () => {
-  await store.db.close();
-  await backend.drop();
-  rmSync(dir, { recursive: true, force: true });
+  await opened.close();
 });
 
 const NEVER = Number.MAX_SAFE_INTEGER;
