@@ -18,14 +18,17 @@ const METRIC_CHUNK = 250;
 const METRIC_INSERT =
   'INSERT INTO metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest) VALUES ';
 const NARROW_INSERT = 'INSERT INTO metrics (run_pk, key, step, timestamp, is_nan, value) VALUES ';
+/** Whether the incoming row (`excluded`) is later than the stored latest: step, then time, then value. */
+const LATER = `(excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step
+  AND (excluded.timestamp > latest_metrics.timestamp
+  OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value))))`;
+
 const LATEST_UPSERT_TAIL = `
   ON CONFLICT (run_pk, key) DO UPDATE SET time_ordered = latest_metrics.time_ordered * excluded.time_ordered,
     step = excluded.step, timestamp = excluded.timestamp,
     is_nan = excluded.is_nan, value = excluded.value, model_id = excluded.model_id,
     dataset_name = excluded.dataset_name, dataset_digest = excluded.dataset_digest
-  WHERE excluded.step > latest_metrics.step
-     OR (excluded.step = latest_metrics.step AND (excluded.timestamp > latest_metrics.timestamp
-     OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)))`;
+  WHERE ${LATER}`;
 
 const sqlCache = new Map<string, string>();
 
@@ -134,7 +137,7 @@ async function insertMetrics(
   const shapes = shapeOf(metrics);
   if (dialect === 'postgres' && duplicates === 'fail' && q.copyFrom && copyable(metrics)) {
     await copyMetrics(q.copyFrom, runPk, metrics);
-    await upsertLatestMarking(q, runPk, shapes);
+    await upsertLatest(q, runPk, shapes, true);
     return;
   }
   if (dialect === 'postgres') {
@@ -302,33 +305,10 @@ async function markUnordered(q: Queryable, runPk: number, shapes: Map<string, Ke
   }
 }
 
-/** Each key's latest point, kept when later than the stored one; the batch's time order folded in. */
-async function upsertLatest(q: Queryable, runPk: number, shapes: Map<string, KeyShape>): Promise<void> {
-  // Rows locked in key order: two batches of one run upserting the same keys wait for each other
-  // instead of deadlocking (PostgreSQL).
-  const latest = [...shapes.values()].sort((a, b) => (a.latest.key < b.latest.key ? -1 : 1));
-  for (const part of chunks(latest, METRIC_CHUNK)) {
-    const sql = cached('latest', part.length, () => {
-      const row = placeholders(METRIC_WIDTH + 1);
-      return `INSERT INTO latest_metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest, time_ordered)
-        VALUES ${new Array<string>(part.length).fill(row).join(', ')}${LATEST_UPSERT_TAIL}`;
-    });
-    const values: SqlValue[] = [];
-    for (const shape of part) {
-      metricRow(runPk, shape.latest, values);
-      values.push(shape.timeOrdered ? 1 : 0);
-    }
-    await q.run(sql, values);
-  }
-}
-
 // The upsert after a COPY, with the time-order check of PG_MARK_UNORDERED folded in (one round trip
 // fewer): the stored row is always rewritten, its columns replaced only by a later point, and its
 // time_ordered cleared when the batch's earliest point of the key (the unnest) precedes it. Same
 // outcome as the check followed by LATEST_UPSERT_TAIL; every right-hand side sees the stored row.
-const LATER = `(excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step
-  AND (excluded.timestamp > latest_metrics.timestamp
-  OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value))))`;
 const MARKING_UPSERT_TAIL = `
   ON CONFLICT (run_pk, key) DO UPDATE SET
     time_ordered = latest_metrics.time_ordered * CASE WHEN ${LATER} THEN excluded.time_ordered ELSE 1 END
@@ -338,30 +318,37 @@ const MARKING_UPSERT_TAIL = `
       .map((c) => `${c} = CASE WHEN ${LATER} THEN excluded.${c} ELSE latest_metrics.${c} END`)
       .join(',\n    ')}`;
 
-/** PostgreSQL after a COPY: each key's latest point upserted and the key's time order checked, in one statement. */
-async function upsertLatestMarking(
+/**
+ * Each key's latest point, kept when later than the stored one; the batch's time order folded in.
+ * With `markUnordered` (PostgreSQL, after a COPY) the statement also does PG_MARK_UNORDERED's check.
+ */
+async function upsertLatest(
   q: Queryable,
   runPk: number,
   shapes: Map<string, KeyShape>,
+  markUnordered = false,
 ): Promise<void> {
-  // Key order, as in upsertLatest.
+  // Rows locked in key order: two batches of one run upserting the same keys wait for each other
+  // instead of deadlocking (PostgreSQL).
   const latest = [...shapes.values()].sort((a, b) => (a.latest.key < b.latest.key ? -1 : 1));
   for (const part of chunks(latest, METRIC_CHUNK)) {
-    const sql = cached('latest-marking', part.length, () => {
+    const sql = cached(markUnordered ? 'latest-marking' : 'latest', part.length, () => {
       const row = placeholders(METRIC_WIDTH + 1);
       return `INSERT INTO latest_metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest, time_ordered)
-        VALUES ${new Array<string>(part.length).fill(row).join(', ')}${MARKING_UPSERT_TAIL}`;
+        VALUES ${new Array<string>(part.length).fill(row).join(', ')}${markUnordered ? MARKING_UPSERT_TAIL : LATEST_UPSERT_TAIL}`;
     });
     const values: SqlValue[] = [];
     for (const shape of part) {
       metricRow(runPk, shape.latest, values);
       values.push(shape.timeOrdered ? 1 : 0);
     }
-    values.push(
-      textArray(part.map((s) => s.latest.key)),
-      numberArray(part.map((s) => s.minStep)),
-      numberArray(part.map((s) => s.minTimestamp)),
-    );
+    if (markUnordered) {
+      values.push(
+        textArray(part.map((s) => s.latest.key)),
+        numberArray(part.map((s) => s.minStep)),
+        numberArray(part.map((s) => s.minTimestamp)),
+      );
+    }
     await q.run(sql, values);
   }
 }
