@@ -6,13 +6,13 @@ import { Link } from '../../components/link';
 import { PageHeader } from '../../components/page-header';
 import { Empty, PendingPage } from '../../components/states';
 import { seriesColor } from '../../charts/palette';
-import { navigate, paths, useLocation, withParams } from '../../lib/router';
+import { paths, useLocation } from '../../lib/router';
 import { diffRuns } from '../../lib/run-diff';
 import { useAsync } from '../../lib/use-async';
 import { MetricCharts } from '../metrics/metric-charts';
 import { ComparePlots } from './compare-plots';
 import { collectKeys } from '../runs/run-columns';
-import { DiffRow } from '../../components/diff-row';
+import { DiffRow, OnlyDifferencesToggle } from '../../components/diff-row';
 
 /** `attributes.run_id IN ('a', 'b')`, the one search that fetches exactly these runs. */
 export function runIdsFilter(runIds: readonly string[]): string {
@@ -96,22 +96,7 @@ export function ComparePage({ experimentId }: { experimentId: string }) {
       <section className="card">
         <header className="card-header">
           <h2>Values</h2>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={onlyDiffs}
-              onChange={(e) =>
-                navigate(
-                  paths.compare(
-                    experimentId,
-                    withParams(query, { diff: e.target.checked ? 'only' : undefined }),
-                  ),
-                  { replace: true },
-                )
-              }
-            />
-            Only differences
-          </label>
+          <OnlyDifferencesToggle pathWith={(q) => paths.compare(experimentId, q)} />
         </header>
         <div className="card-body table-scroll">
           <table className="table table-compact" aria-label="Comparison">

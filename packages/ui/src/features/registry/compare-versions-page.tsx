@@ -7,14 +7,14 @@ import { Card } from '../../components/card';
 import { Link } from '../../components/link';
 import { PageHeader } from '../../components/page-header';
 import { Empty, ErrorBox, Loading } from '../../components/states';
-import { navigate, paths, useLocation, withParams } from '../../lib/router';
+import { paths, useLocation } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
 import './registry.css';
 import { StageBadge } from './badges';
 import { sourceRunId } from './source-run';
 import { diffRuns } from '../../lib/run-diff';
 import { parseVersionList } from './version-diff';
-import { DiffRow } from '../../components/diff-row';
+import { DiffRow, OnlyDifferencesToggle } from '../../components/diff-row';
 
 interface Compared {
   version: ModelVersionJson;
@@ -57,26 +57,7 @@ export function CompareVersionsPage({ name }: { name: string }) {
         { label: name, href: paths.model(name, new URLSearchParams({ sel: key })) },
       ]}
       title={`Compare ${versions.length} version${versions.length === 1 ? '' : 's'}`}
-      actions={
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={onlyDiffs}
-            onChange={(e) =>
-              navigate(
-                paths.compareVersions(
-                  name,
-                  withParams(query, { diff: e.target.checked ? 'only' : undefined }),
-                ),
-                {
-                  replace: true,
-                },
-              )
-            }
-          />
-          Only differences
-        </label>
-      }
+      actions={<OnlyDifferencesToggle pathWith={(q) => paths.compareVersions(name, q)} />}
     />
   );
   let body;
