@@ -7,20 +7,19 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createClient } from '@loom/client';
 import { REPO_ROOT, startCliServer, type CliServer } from '../test/support/cli-server';
-import { hasChromium, launchBrowser, screenshot, type Browser } from './browser';
+import { multiBrowserJourney } from './suite';
+import { hasChromium, launchBrowser, type Browser } from './browser';
 import { seedRegistryRuns } from './registry-seed';
 
-const JOURNEY_TIMEOUT_MS = 60_000;
 const SETUP_TIMEOUT_MS = 180_000;
 const needsBrowser = hasChromium() || process.env.CI === 'true';
 if (!needsBrowser)
   console.log('skipped: e2e/approvals.spec.ts needs /usr/bin/chromium (apt-get install -y chromium)');
 
 const MODEL = 'churn-approvals';
-const keepPages = process.env.LOOM_E2E_SCREENSHOTS === '1';
 
 let server: CliServer;
 let alice: Browser;
@@ -28,31 +27,14 @@ let bob: Browser;
 
 /** A test that screenshots both people's pages when it fails (and, with LOOM_E2E_SCREENSHOTS=1, when it passes). */
 function journey(name: string, body: () => Promise<void>) {
-  it(
+  multiBrowserJourney(
+    'approvals-',
     name,
-    async () => {
-      try {
-        await body();
-        if (keepPages) {
-          await screenshot(alice.page, `page-approvals-${name}-alice`);
-          await screenshot(bob.page, `page-approvals-${name}-bob`);
-        }
-      } catch (err) {
-        const shots: string[] = [];
-        for (const [who, b] of [
-          ['alice', alice],
-          ['bob', bob],
-        ] as const) {
-          const file = await screenshot(b.page, `failed-approvals-${name}-${who}`).catch(() => 'none');
-          shots.push(
-            `${who}: ${file} at ${b.page.url()}${b.problems.length ? `\n  ${b.problems.join('\n  ')}` : ''}`,
-          );
-        }
-        (err as Error).message += `\n${shots.join('\n')}`;
-        throw err;
-      }
-    },
-    JOURNEY_TIMEOUT_MS,
+    () => [
+      ['alice', alice],
+      ['bob', bob],
+    ],
+    body,
   );
 }
 

@@ -7,12 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { basicAuthHeaders, createClient } from '@loom/client';
 import { REPO_ROOT, startCliServer, type CliServer } from '../test/support/cli-server';
-import { hasChromium, launchBrowser, screenshot, type Browser } from './browser';
+import { multiBrowserJourney } from './suite';
+import { hasChromium, launchBrowser, type Browser } from './browser';
 
-const JOURNEY_TIMEOUT_MS = 60_000;
 const SETUP_TIMEOUT_MS = 180_000;
 const needsBrowser = hasChromium() || process.env.CI === 'true';
 if (!needsBrowser)
@@ -33,28 +33,14 @@ let admin: Browser;
 let viewer: Browser | undefined;
 
 function journey(name: string, body: () => Promise<void>) {
-  it(
+  multiBrowserJourney(
+    'auth-',
     name,
-    async () => {
-      try {
-        await body();
-      } catch (err) {
-        const shots: string[] = [];
-        for (const [who, b] of [
-          ['admin', admin],
-          ['viewer', viewer],
-        ] as const) {
-          if (!b) continue;
-          const file = await screenshot(b.page, `failed-auth-${name}-${who}`).catch(() => 'none');
-          shots.push(
-            `${who}: ${file} at ${b.page.url()}${b.problems.length ? `\n  ${b.problems.join('\n  ')}` : ''}`,
-          );
-        }
-        (err as Error).message += `\n${shots.join('\n')}`;
-        throw err;
-      }
-    },
-    JOURNEY_TIMEOUT_MS,
+    () => [
+      ['admin', admin],
+      ['viewer', viewer],
+    ],
+    body,
   );
 }
 

@@ -103,6 +103,41 @@ export function browserSuite<S>(
   return suite;
 }
 
+/**
+ * A journey of several people, each in their own browser (`browsers()` names them): when it fails
+ * every page is screenshotted and named in the error (and, with LOOM_E2E_SCREENSHOTS=1, when it passes).
+ */
+export function multiBrowserJourney(
+  prefix: string,
+  name: string,
+  browsers: () => (readonly [who: string, browser: Browser | undefined])[],
+  body: () => Promise<void>,
+): void {
+  it(
+    name,
+    async () => {
+      try {
+        await body();
+        if (keepPages) {
+          for (const [who, b] of browsers()) if (b) await screenshot(b.page, `page-${prefix}${name}-${who}`);
+        }
+      } catch (err) {
+        const shots: string[] = [];
+        for (const [who, b] of browsers()) {
+          if (!b) continue;
+          const file = await screenshot(b.page, `failed-${prefix}${name}-${who}`).catch(() => 'none');
+          shots.push(
+            `${who}: ${file} at ${b.page.url()}${b.problems.length ? `\n  ${b.problems.join('\n  ')}` : ''}`,
+          );
+        }
+        (err as Error).message += `\n${shots.join('\n')}`;
+        throw err;
+      }
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+}
+
 /** Polls `read` until `ok` holds (the page updates asynchronously); fails with the last value seen. */
 export async function until<T>(
   read: () => Promise<T>,
