@@ -94,6 +94,16 @@ describe('runs: lifecycle', () => {
     expect(bad.status).toBe(400);
   });
 
+  it("stores int64's extremes as end times (found by the endpoint fuzzer on PostgreSQL)", async () => {
+    const id = await createRun();
+    // -2^63 is BIGINT's least value; as a JS number its plain text is out of BIGINT's range.
+    for (const endTime of [-(2 ** 63), 2 ** 62, -(2 ** 53) - 2]) {
+      const res = await t.post('/runs/update', { run_id: id, end_time: endTime });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect((await getRun(id)).info.end_time).toBe(endTime);
+    }
+  });
+
   it('renames the run when the mlflow.runName tag is set', async () => {
     const id = await createRun({ run_name: 'before' });
     await t.post('/runs/set-tag', { run_id: id, key: 'mlflow.runName', value: 'after' });

@@ -67,9 +67,20 @@ class StatementCache {
 
 const statements = new StatementCache();
 
+/**
+ * A whole number beyond 2^53 as its exact decimal text: node-postgres would send `String(v)`, and
+ * -2^63 (BIGINT's least value) prints as -9223372036854776000, which PostgreSQL refuses as out of range.
+ */
+const exact = (v: SqlValue): unknown =>
+  typeof v === 'number' &&
+  (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) &&
+  Number.isInteger(v)
+    ? BigInt(v).toString()
+    : v;
+
 function config(sql: string, params: readonly SqlValue[], rowMode?: 'array'): pg.QueryConfig {
   const p = statements.get(sql);
-  const query: pg.QueryConfig & { rowMode?: 'array' } = { text: p.text, values: params as unknown[] };
+  const query: pg.QueryConfig & { rowMode?: 'array' } = { text: p.text, values: params.map(exact) };
   if (p.name) query.name = p.name;
   if (rowMode) query.rowMode = rowMode;
   return query;
