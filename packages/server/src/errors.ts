@@ -13,9 +13,15 @@ export function onError(err: Error, c: Context): Response {
   if (err instanceof HTTPException && err.status < 500) {
     const status = err.status;
     const code = status === 413 ? 'RESOURCE_EXHAUSTED' : 'BAD_REQUEST';
-    return c.body(JSON.stringify({ error_code: code, message: err.message || 'Bad Request' }), status, {
-      'content-type': 'application/json',
-    });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    // The refused body may be unread on the socket: the connection closes rather than going back to
+    // a client's keep-alive pool, where its next request would meet the closing socket.
+    if (status === 413) headers.connection = 'close';
+    return c.body(
+      JSON.stringify({ error_code: code, message: err.message || 'Bad Request' }),
+      status,
+      headers,
+    );
   }
   // The stack and any driver text (a PostgreSQL message can quote SQL) stay in the server's log.
   console.error(`[loom] ${c.req.method} ${c.req.path} failed:`, err);

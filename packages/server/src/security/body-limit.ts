@@ -21,11 +21,20 @@ export function isStreamedUpload(method: string, path: string): boolean {
 
 /** 413 (RESOURCE_EXHAUSTED, via the error handler) for bodies over `maxBytes`, streamed uploads aside. */
 export function bodyLimit(maxBytes: number): MiddlewareHandler {
-  const limit = honoBodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new HTTPException(413, { message: `Request body exceeds the limit of ${maxBytes} bytes.` });
-    },
-  });
-  return (c, next) => (isStreamedUpload(c.req.method, c.req.path) ? next() : limit(c, next));
+  const tooLarge = () => {
+    throw new HTTPException(413, { message: `Request body exceeds the limit of ${maxBytes} bytes.` });
+  };
+  const limit = honoBodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD' || isStreamedUpload(method, c.req.path)) return next();
+    // A declared length is checked without touching the body. Hono's check reads every body through
+    // a web stream, which also keeps the Node adapter from reading it straight off the socket later
+    // (0.3 ms of a 1000-point log-batch). Bodies of unknown length are counted as they arrive.
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number(length) > maxBytes ? tooLarge() : next();
+    }
+    return limit(c, next);
+  };
 }

@@ -382,6 +382,45 @@ describe('a listening server', () => {
       req.end();
     });
 
+  /** A POST over a real socket, its body declared by Content-Length or sent chunked in pieces. */
+  const post = (path: string, body: string, chunked: boolean) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+      if (!chunked) headers['content-length'] = Buffer.byteLength(body);
+      const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      if (chunked) {
+        const piece = 1 << 20;
+        for (let i = 0; i < body.length; i += piece) req.write(body.slice(i, i + piece));
+        req.end();
+      } else req.end(body);
+    });
+
+  it('reads JSON bodies off the socket, declared or chunked, and caps both', async () => {
+    for (const chunked of [false, true]) {
+      // Over 2 MB, so it arrives in many socket reads; the padding is a field the API ignores.
+      const name = `é-${chunked ? 'chunked' : 'declared'}`;
+      const body = JSON.stringify({ name, padding: 'ü'.repeat(1_200_000) });
+      const created = await post(`${API}/experiments/create`, body, chunked);
+      expect(created.status, created.body).toBe(200);
+      const id = (JSON.parse(created.body) as { experiment_id: string }).experiment_id;
+      const got = await fetch(`http://127.0.0.1:${port}${API}/experiments/get?experiment_id=${id}`);
+      expect(((await got.json()) as { experiment: { name: string } }).experiment.name).toBe(name);
+
+      const big = JSON.stringify({ name: 'x'.repeat(33 * 1024 * 1024) });
+      const refused = await post(`${API}/experiments/create`, big, chunked);
+      expect(refused.status).toBe(413);
+      expect(JSON.parse(refused.body)).toEqual({
+        error_code: 'RESOURCE_EXHAUSTED',
+        message: 'Request body exceeds the limit of 33554432 bytes.',
+      });
+    }
+  });
+
   it('checks the Host header the socket received (DNS rebinding)', async () => {
     expect((await getWithHost(`127.0.0.1:${port}`)).status).toBe(200);
     const rebound = await getWithHost(`attacker.example:${port}`);

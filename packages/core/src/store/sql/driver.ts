@@ -15,9 +15,10 @@ export interface Queryable {
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /**
    * PostgreSQL only: runs `COPY … FROM STDIN` with `data` as its input, on the same connection (in a
-   * transaction: inside it); resolves to the number of rows copied.
+   * transaction: inside it); resolves to the number of rows copied. Given a function, it is called for
+   * the data once the command has been sent, so the two overlap.
    */
-  copyFrom?(sql: string, data: Buffer): Promise<number>;
+  copyFrom?(sql: string, data: Buffer | (() => Buffer)): Promise<number>;
 }
 
 /** A connection (or pool) to one database. */

@@ -5,6 +5,7 @@ import * as registry from './002-registry';
 import * as registryGovernance from './004-registry-governance';
 import * as webhooks from './005-webhooks';
 import * as auth from './006-auth';
+import * as itemJson from './007-item-json';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'registry-governance', up: registryGovernance.up },
   { version: 5, name: 'webhooks', up: webhooks.up },
   { version: 6, name: 'auth', up: auth.up },
+  { version: 7, name: 'item-json', up: itemJson.up },
 ];

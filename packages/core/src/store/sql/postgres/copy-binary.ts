@@ -44,36 +44,48 @@ export function binaryCopyData(
     }
   }
   const out = Buffer.allocUnsafe(size);
+  // A DataView's setters cost a few nanoseconds; Buffer's checked write methods cost ~10× that, which
+  // was most of the encoding time of a 1000-point batch.
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let o = SIGNATURE.copy(out, 0);
-  o = out.writeInt32BE(0, o);
-  o = out.writeInt32BE(0, o);
+  view.setInt32(o, 0);
+  view.setInt32(o + 4, 0);
+  o += 8;
   let t = 0;
   for (const row of rows) {
-    o = out.writeInt16BE(columns.length, o);
+    view.setInt16(o, columns.length);
+    o += 2;
     for (let c = 0; c < columns.length; c++) {
       const type = columns[c];
       if (type === 'text') {
         const bytes = texts[t++];
         if (!bytes) {
-          o = out.writeInt32BE(-1, o);
+          view.setInt32(o, -1);
+          o += 4;
         } else {
-          o = out.writeInt32BE(bytes.length, o);
-          o += bytes.copy(out, o);
+          const n = bytes.length;
+          view.setInt32(o, n);
+          o += 4;
+          // Short text (metric keys) byte by byte: cheaper than a native copy call.
+          if (n <= 32) for (let i = 0; i < n; i++) out[o + i] = bytes[i]!;
+          else bytes.copy(out, o);
+          o += n;
         }
         continue;
       }
-      o = out.writeInt32BE(8, o);
+      view.setInt32(o, 8);
       const v = row[c] as number;
       if (type === 'float8') {
-        o = out.writeDoubleBE(v, o);
+        view.setFloat64(o + 4, v);
       } else {
         // Two's complement in two halves, without BigInt: exact for every whole double in range.
         const high = Math.floor(v / TWO_32);
-        o = out.writeInt32BE(high, o);
-        o = out.writeUInt32BE(v - high * TWO_32, o);
+        view.setInt32(o + 4, high);
+        view.setUint32(o + 8, v - high * TWO_32);
       }
+      o += 12;
     }
   }
-  out.writeInt16BE(-1, o);
+  view.setInt16(o, -1);
   return out;
 }

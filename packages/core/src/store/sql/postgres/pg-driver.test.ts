@@ -73,6 +73,28 @@ describe('PostgresDriver', () => {
     });
   });
 
+  it('runs the first statement of a transaction, sent with its BEGIN, inside the transaction', async () => {
+    const tricky = `it's \\ "q" ünï \n`;
+    const [first, again, row, arrays] = await db.transaction(async (tx) => {
+      const a = await tx.get<{ x: string }>('SELECT txid_current()::text AS x WHERE ? IS NOT NULL', [tricky]);
+      const b = await tx.get<{ x: string }>('SELECT txid_current()::text AS x');
+      await tx.run('INSERT INTO t (k, v) VALUES (?, ?)', [tricky, -(2 ** 53)]);
+      return [a, b, await tx.get('SELECT k, v FROM t WHERE k = ?', [tricky]), null] as const;
+    });
+    expect(first).toEqual(again);
+    expect(row).toEqual({ k: tricky, v: -(2 ** 53) });
+    expect(arrays).toBeNull();
+    // The first statement's rows, as objects and as arrays; a NULL parameter; then a failing one.
+    expect(
+      await db.transaction((tx) => tx.values('SELECT k, v, ?::text AS n FROM t WHERE k = ?', [null, tricky])),
+    ).toEqual([[tricky, -(2 ** 53), null]]);
+    await expect(
+      db.transaction((tx) => tx.run('INSERT INTO t (k, v) VALUES (?, ?)', [tricky, 1])),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(await db.transaction(() => Promise.resolve('nothing run'))).toBe('nothing run');
+    expect(await db.get('SELECT v FROM t WHERE k = ?', [tricky])).toEqual({ v: -(2 ** 53) });
+  });
+
   it('retries a transaction that fails with a serialization failure or a deadlock', async () => {
     let attempts = 0;
     const value = await db.transaction(async (tx) => {

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import { LoomError } from '@loom/protocol';
 import type { Queryable, SqlDriver, SqlValue } from '../driver';
-import { toPositional } from './placeholders';
+import { inlineParams, toPositional } from './placeholders';
 
 export interface PostgresOptions {
   /** Connections in the pool (default 10). */
@@ -127,13 +127,20 @@ function translate(err: unknown): unknown {
   return unavailable(err);
 }
 
-type Run = (query: pg.QueryConfig) => Promise<pg.QueryResult>;
-type Copy = (sql: string, data: Buffer) => Promise<number>;
+/**
+ * Runs a query; `inline` gives the statement with its parameters written in, for a transaction that
+ * sends it together with its BEGIN.
+ */
+type Run = (query: pg.QueryConfig, inline: () => string | undefined) => Promise<pg.QueryResult>;
+type Copy = (sql: string, data: CopyData) => Promise<number>;
+/** COPY input, or a function that makes it while the COPY command is on its way to the server. */
+type CopyData = Buffer | (() => Buffer);
 
 /** `COPY … FROM STDIN` on one connection, fed `data` in one piece. */
-async function copyOn(client: pg.PoolClient, sql: string, data: Buffer): Promise<number> {
+async function copyOn(client: pg.PoolClient, sql: string, data: CopyData): Promise<number> {
+  // The command is written to the socket here; the data is made while the server answers it.
   const stream = client.query(copyFromStdin(sql));
-  await pipeline(Readable.from([data]), stream);
+  await pipeline(Readable.from([typeof data === 'function' ? data() : data]), stream);
   return stream.rowCount;
 }
 
@@ -150,21 +157,28 @@ class PgQueryable implements Queryable {
   }
 
   async all<R>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
-    return (await this.execute(config(sql, params))).rows as R[];
+    return (await this.execute(config(sql, params), () => inlineParams(sql, params.map(exact)))).rows as R[];
   }
 
   async values<R extends unknown[]>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
-    return (await this.execute(config(sql, params, 'array'))).rows as unknown as R[];
+    return (await this.execute(config(sql, params, 'array'), () => inlineParams(sql, params.map(exact))))
+      .rows as unknown as R[];
   }
 
   async get<R>(sql: string, params: readonly SqlValue[] = []): Promise<R | undefined> {
-    return (await this.execute(config(sql, params))).rows[0] as R | undefined;
+    return (await this.execute(config(sql, params), () => inlineParams(sql, params.map(exact)))).rows[0] as
+      R | undefined;
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    return (await this.execute(config(sql, params))).rowCount ?? 0;
+    return (
+      (await this.execute(config(sql, params), () => inlineParams(sql, params.map(exact)))).rowCount ?? 0
+    );
   }
 }
+
+/** The longest statement (in characters) sent with its transaction's BEGIN; see `attempt`. */
+const INLINE_WITH_BEGIN_MAX = 400;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -242,20 +256,41 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
       broken = err;
     };
     client.on('error', onError);
-    try {
+    // BEGIN goes out with the transaction's first statement when that one is short: one round trip
+    // instead of two. Sent that way the statement is planned afresh each time, which for a long one
+    // (the log-batch upsert) costs more than the round trip saves; those go after a BEGIN of their own,
+    // as a prepared statement. Nothing goes out when `fn` runs nothing.
+    let begun = false;
+    const begin = async () => {
+      begun = true;
       await client.query('BEGIN');
+    };
+    const run: Run = async (query, inline) => {
+      if (begun) return client.query(query);
+      const text = query.text.length <= INLINE_WITH_BEGIN_MAX ? inline() : undefined;
+      if (text === undefined) {
+        await begin();
+        return client.query(query);
+      }
+      begun = true;
+      const both: pg.QueryConfig & { rowMode?: 'array' } = { text: `BEGIN; ${text}` };
+      if ((query as { rowMode?: 'array' }).rowMode) both.rowMode = 'array';
+      const results = (await client.query(both)) as unknown as pg.QueryResult[];
+      return results[1]!;
+    };
+    try {
       const value = await fn(
-        new PgQueryable(
-          (query) => client.query(query),
-          (sql, data) => copyOn(client, sql, data),
-        ),
+        new PgQueryable(run, async (sql, data) => {
+          if (!begun) await begin();
+          return copyOn(client, sql, data);
+        }),
       );
-      await client.query('COMMIT');
+      if (begun) await client.query('COMMIT');
       return value;
     } catch (err) {
       if (isConnectionError(err)) broken = err as Error;
       // A connection that cannot even roll back is dropped from the pool instead of reused.
-      else
+      else if (begun)
         await client.query('ROLLBACK').catch((rollbackError: Error) => {
           broken = rollbackError;
         });

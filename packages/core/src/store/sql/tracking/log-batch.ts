@@ -135,11 +135,6 @@ async function insertMetrics(
   duplicates: Duplicates,
 ): Promise<void> {
   const shapes = shapeOf(metrics);
-  if (dialect === 'postgres' && duplicates === 'fail' && q.copyFrom && copyable(metrics)) {
-    await copyMetrics(q.copyFrom, runPk, metrics);
-    await upsertLatest(q, runPk, shapes, true);
-    return;
-  }
   if (dialect === 'postgres') {
     await insertMetricArrays(q, runPk, metrics, shapes, duplicates);
   } else {
@@ -269,21 +264,24 @@ function copyable(metrics: readonly Metric[]): boolean {
  * unique violation, and the batch runs again through the `unnest` insert that skips duplicates.
  */
 async function copyMetrics(
-  copyFrom: (sql: string, data: Buffer) => Promise<number>,
+  copyFrom: NonNullable<Queryable['copyFrom']>,
   runPk: number,
   metrics: readonly Metric[],
 ): Promise<void> {
   const narrow = isNarrow(metrics);
-  const rows = new Array<CopyValue[]>(metrics.length);
-  for (let i = 0; i < metrics.length; i++) {
-    const m = metrics[i]!;
-    const nan = Number.isNaN(m.value);
-    // `+ 0` turns -0 into 0, as the decimal text of the `unnest` path does.
-    const row: CopyValue[] = [runPk, m.key, m.step, m.timestamp, nan ? 1 : 0, nan ? 0 : m.value + 0];
-    if (!narrow) row.push(m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null);
-    rows[i] = row;
-  }
-  const data = binaryCopyData(narrow ? NARROW_COLUMNS : WIDE_COLUMNS, rows);
+  // Encoded while the COPY command travels to the server.
+  const data = () => {
+    const rows = new Array<CopyValue[]>(metrics.length);
+    for (let i = 0; i < metrics.length; i++) {
+      const m = metrics[i]!;
+      const nan = Number.isNaN(m.value);
+      // `+ 0` turns -0 into 0, as the decimal text of the `unnest` path does.
+      const row: CopyValue[] = [runPk, m.key, m.step, m.timestamp, nan ? 1 : 0, nan ? 0 : m.value + 0];
+      if (!narrow) row.push(m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null);
+      rows[i] = row;
+    }
+    return binaryCopyData(narrow ? NARROW_COLUMNS : WIDE_COLUMNS, rows);
+  };
   try {
     await copyFrom(narrow ? NARROW_COPY : WIDE_COPY, data);
   } catch (err) {
@@ -351,6 +349,81 @@ async function upsertLatest(
     }
     await q.run(sql, values);
   }
+}
+
+const LATEST_VALUES_ROW =
+  '(?::text, ?::bigint, ?::bigint, ?::bigint, ?::float8, ?::text, ?::text, ?::text, ?::bigint)';
+
+/**
+ * The COPY path's first statement: the batch's latest points upserted (as `upsertLatest` with the
+ * time-order check) for the run `runId` when it exists and is active, returning its run_pk: the run
+ * check rides along with the upsert, one round trip fewer. Undefined when the run is missing or not
+ * active (nothing written), or the batch has more keys than one statement takes (nothing run).
+ */
+async function upsertLatestOfActiveRun(
+  q: Queryable,
+  runId: string,
+  shapes: Map<string, KeyShape>,
+): Promise<number | undefined> {
+  if (shapes.size > METRIC_CHUNK) return undefined;
+  const latest = [...shapes.values()].sort((a, b) => (a.latest.key < b.latest.key ? -1 : 1));
+  const sql = cached('latest-of-run', latest.length, () => {
+    return `INSERT INTO latest_metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest, time_ordered)
+      SELECT r.run_pk, v.* FROM runs r,
+        (VALUES ${new Array<string>(latest.length).fill(LATEST_VALUES_ROW).join(', ')})
+          AS v (key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest, time_ordered)
+      WHERE r.run_id = ? AND r.lifecycle_stage = 'active'${MARKING_UPSERT_TAIL}
+      RETURNING run_pk`;
+  });
+  const values: SqlValue[] = [];
+  for (const shape of latest) {
+    const m = shape.latest;
+    const nan = Number.isNaN(m.value);
+    values.push(
+      m.key,
+      m.step,
+      m.timestamp,
+      nan ? 1 : 0,
+      nan ? 0 : m.value,
+      m.modelId ?? null,
+      m.datasetName ?? null,
+      m.datasetDigest ?? null,
+      shape.timeOrdered ? 1 : 0,
+    );
+  }
+  values.push(
+    runId,
+    textArray(latest.map((s) => s.latest.key)),
+    numberArray(latest.map((s) => s.minStep)),
+    numberArray(latest.map((s) => s.minTimestamp)),
+  );
+  const row = await q.get<{ run_pk: number | string }>(sql, values);
+  return row ? num(row.run_pk) : undefined;
+}
+
+/**
+ * PostgreSQL's first attempt at a batch of many points: latest points and run check in one statement,
+ * params and tags, then the points by binary COPY (which a repeated point fails: see Duplicates).
+ */
+async function writeByCopy(
+  tx: Queryable,
+  copyFrom: NonNullable<Queryable['copyFrom']>,
+  runId: string,
+  metrics: readonly Metric[],
+  params: readonly KeyValue[],
+  tags: readonly KeyValue[],
+): Promise<void> {
+  const shapes = shapeOf(metrics);
+  let runPk = await upsertLatestOfActiveRun(tx, runId, shapes);
+  if (runPk === undefined) {
+    // Refuses a missing or deleted run with its proper error; else the batch had too many keys.
+    runPk = num((await activeRunRow(tx, runId)).run_pk);
+    await upsertLatest(tx, runPk, shapes, true);
+  }
+  await insertParams(tx, runPk, runId, params);
+  await upsertTags(tx, runPk, tags);
+  await copyMetrics(copyFrom, runPk, metrics);
+  await insertModelMetrics(tx, runId, metrics);
 }
 
 /** Metrics logged with a model id are also the logged model's metrics (MLflow 3). */
@@ -438,6 +511,9 @@ export async function logBatch(
 ): Promise<void> {
   const write = (duplicates: Duplicates) =>
     db.transaction(async (tx) => {
+      if (duplicates === 'fail' && tx.copyFrom && copyable(metrics)) {
+        return writeByCopy(tx, tx.copyFrom, runId, metrics, params, tags);
+      }
       const row = await activeRunRow(tx, runId);
       const runPk = num(row.run_pk);
       await insertParams(tx, runPk, runId, params);

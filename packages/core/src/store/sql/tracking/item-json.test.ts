@@ -1,0 +1,92 @@
+/**
+ * Migration 7: PostgreSQL keeps each param, tag and latest metric's JSON text in `item_json`, written
+ * by a trigger, and search pages join it; rows from before the migration (NULL) are written by the
+ * read instead. Both must give the same page. SQLite leaves the column NULL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestTrackingStore, type TestTrackingStore } from '../../../testing/test-store';
+import type { Metric } from '../../../tracking/entities';
+import { runsJson } from './runs';
+import type { SqlTrackingStore } from './sql-tracking-store';
+
+let opened: TestTrackingStore;
+let store: SqlTrackingStore;
+const TABLES = ['params', 'tags', 'latest_metrics'];
+
+beforeAll(async () => {
+  opened = await openTestTrackingStore('loom-item-json-');
+  ({ store } = opened);
+  const metrics: Metric[] = [
+    { key: 'acc', value: 1 / 3, timestamp: 5, step: 3 },
+    { key: 'nan', value: NaN, timestamp: 5, step: 0 },
+    { key: 'inf', value: Infinity, timestamp: 5, step: 0 },
+    { key: 'tiny', value: 5e-324, timestamp: 5, step: 0 },
+    { key: 'linked', value: 2, timestamp: 5, step: 1, datasetName: 'iris', datasetDigest: 'd"1' },
+  ];
+  for (const [i, runId] of ['a'.repeat(32), 'b'.repeat(32)].entries()) {
+    await store.createRun({
+      runId,
+      experimentId: '0',
+      runName: `r${i}`,
+      userId: 'u',
+      startTime: i,
+      tags: [],
+    });
+    await store.logBatch(
+      runId,
+      metrics,
+      [
+        { key: 'unicode', value: 'ünïcödé "quoted" \\ back' },
+        { key: 'empty', value: '' },
+      ],
+      [{ key: 'note', value: 'line\nbreak\u0001' }],
+    );
+  }
+  // A later point replaces the stored latest: the trigger rewrites the text on update too.
+  await store.logBatch('a'.repeat(32), [{ key: 'acc', value: 0.5, timestamp: 6, step: 4 }], [], []);
+});
+
+afterAll(() => opened.close());
+
+const page = async () => {
+  const pks = (await store.db.all<{ run_pk: number }>('SELECT run_pk FROM runs ORDER BY run_pk')).map((r) =>
+    Number(r.run_pk),
+  );
+  return runsJson(store.db, pks, 1);
+};
+
+const stored = (table: string) =>
+  store.db.all<{ item_json: string | null }>(`SELECT item_json FROM ${table} ORDER BY run_pk, key`);
+
+describe('item_json', () => {
+  it('holds every row’s JSON, and a page reads the same with it and without it', async () => {
+    if (store.db.dialect !== 'postgres') {
+      for (const table of TABLES) expect((await stored(table)).every((r) => r.item_json === null)).toBe(true);
+      return;
+    }
+    for (const table of TABLES) {
+      const rows = await stored(table);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(() => JSON.parse(row.item_json!) as unknown).not.toThrow();
+    }
+    expect((await stored('params')).map((r) => JSON.parse(r.item_json!) as unknown)).toContainEqual({
+      key: 'unicode',
+      value: 'ünïcödé "quoted" \\ back',
+    });
+    const latestAcc = await store.db.get<{ item_json: string }>(
+      "SELECT item_json FROM latest_metrics WHERE key = 'acc' AND step = 4",
+    );
+    expect(latestAcc?.item_json).toBe('{"key":"acc","value":0.5,"timestamp":6,"step":4}');
+
+    const withJson = await page();
+    // Rows as a store from before migration 7 holds them.
+    for (const table of TABLES) {
+      await store.db.exec(`ALTER TABLE ${table} DISABLE TRIGGER ${table}_item_json`);
+      await store.db.exec(`UPDATE ${table} SET item_json = NULL`);
+      await store.db.exec(`ALTER TABLE ${table} ENABLE TRIGGER ${table}_item_json`);
+    }
+    expect(await page()).toBe(withJson);
+    const runs = JSON.parse(withJson) as { data: { metrics: { key: string; value: unknown }[] } }[];
+    expect(runs[0]!.data.metrics.find((m) => m.key === 'nan')!.value).toBe('NaN');
+  });
+});
