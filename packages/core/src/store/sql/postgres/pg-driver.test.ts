@@ -73,10 +73,12 @@ describe('PostgresDriver', () => {
     });
   });
 
-  it('runs the first statement of a transaction, sent with its BEGIN, inside the transaction', async () => {
+  it('runs the first statement of a transaction, pipelined with its BEGIN, inside the transaction', async () => {
     const tricky = `it's \\ "q" ünï \n`;
     const [first, again, row, arrays] = await db.transaction(async (tx) => {
-      const a = await tx.get<{ x: string }>('SELECT txid_current()::text AS x WHERE ? IS NOT NULL', [tricky]);
+      const a = await tx.get<{ x: string }>('SELECT txid_current()::text AS x WHERE ?::text IS NOT NULL', [
+        tricky,
+      ]);
       const b = await tx.get<{ x: string }>('SELECT txid_current()::text AS x');
       await tx.run('INSERT INTO t (k, v) VALUES (?, ?)', [tricky, -(2 ** 53)]);
       return [a, b, await tx.get('SELECT k, v FROM t WHERE k = ?', [tricky]), null] as const;

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import { LoomError } from '@loom/protocol';
 import type { Queryable, SqlDriver, SqlValue } from '../driver';
-import { inlineParams, toPositional } from './placeholders';
+import { toPositional } from './placeholders';
 
 export interface PostgresOptions {
   /** Connections in the pool (default 10). */
@@ -127,11 +127,7 @@ function translate(err: unknown): unknown {
   return unavailable(err);
 }
 
-/**
- * Runs a query; `inline` gives the statement with its parameters written in, for a transaction that
- * sends it together with its BEGIN.
- */
-type Run = (query: pg.QueryConfig, inline: () => string | undefined) => Promise<pg.QueryResult>;
+type Run = (query: pg.QueryConfig) => Promise<pg.QueryResult>;
 type Copy = (sql: string, data: CopyData) => Promise<number>;
 /** COPY input, or a function that makes it while the COPY command is on its way to the server. */
 type CopyData = Buffer | (() => Buffer);
@@ -157,28 +153,45 @@ class PgQueryable implements Queryable {
   }
 
   async all<R>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
-    return (await this.execute(config(sql, params), () => inlineParams(sql, params.map(exact)))).rows as R[];
+    return (await this.execute(config(sql, params))).rows as R[];
   }
 
   async values<R extends unknown[]>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
-    return (await this.execute(config(sql, params, 'array'), () => inlineParams(sql, params.map(exact))))
-      .rows as unknown as R[];
+    return (await this.execute(config(sql, params, 'array'))).rows as unknown as R[];
   }
 
   async get<R>(sql: string, params: readonly SqlValue[] = []): Promise<R | undefined> {
-    return (await this.execute(config(sql, params), () => inlineParams(sql, params.map(exact)))).rows[0] as
-      R | undefined;
+    return (await this.execute(config(sql, params))).rows[0] as R | undefined;
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    return (
-      (await this.execute(config(sql, params), () => inlineParams(sql, params.map(exact)))).rowCount ?? 0
-    );
+    return (await this.execute(config(sql, params))).rowCount ?? 0;
   }
 }
 
-/** The longest statement (in characters) sent with its transaction's BEGIN; see `attempt`. */
-const INLINE_WITH_BEGIN_MAX = 400;
+/** A pooled connection as node-postgres has it, with its pipeline switch (pg ≥ 8.23). */
+type PipelinedClient = pg.PoolClient & { pipeline: boolean };
+
+/**
+ * `BEGIN` and a transaction's first statement written to the server together, one round trip instead
+ * of two: node-postgres' pipeline mode, switched on for just these two queries on a connection nobody
+ * else is using (a COPY, which pipeline mode refuses, never comes first). The statement stays a named,
+ * planned-once prepared statement.
+ */
+async function withBegin(client: pg.PoolClient, query: pg.QueryConfig): Promise<pg.QueryResult> {
+  const pipelined = client as PipelinedClient;
+  pipelined.pipeline = true;
+  const begin = client.query('BEGIN');
+  const result = client.query(query);
+  try {
+    // Both answered (or failed) before the switch goes back: node-postgres reads it per message.
+    await Promise.allSettled([begin, result]);
+  } finally {
+    pipelined.pipeline = false;
+  }
+  await begin;
+  return result;
+}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -256,27 +269,16 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
       broken = err;
     };
     client.on('error', onError);
-    // BEGIN goes out with the transaction's first statement when that one is short: one round trip
-    // instead of two. Sent that way the statement is planned afresh each time, which for a long one
-    // (the log-batch upsert) costs more than the round trip saves; those go after a BEGIN of their own,
-    // as a prepared statement. Nothing goes out when `fn` runs nothing.
+    // BEGIN goes out with the transaction's first statement, and not at all when `fn` runs nothing.
     let begun = false;
     const begin = async () => {
       begun = true;
       await client.query('BEGIN');
     };
-    const run: Run = async (query, inline) => {
+    const run: Run = (query) => {
       if (begun) return client.query(query);
-      const text = query.text.length <= INLINE_WITH_BEGIN_MAX ? inline() : undefined;
-      if (text === undefined) {
-        await begin();
-        return client.query(query);
-      }
       begun = true;
-      const both: pg.QueryConfig & { rowMode?: 'array' } = { text: `BEGIN; ${text}` };
-      if ((query as { rowMode?: 'array' }).rowMode) both.rowMode = 'array';
-      const results = (await client.query(both)) as unknown as pg.QueryResult[];
-      return results[1]!;
+      return withBegin(client, query);
     };
     try {
       const value = await fn(

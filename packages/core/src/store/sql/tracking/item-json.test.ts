@@ -1,6 +1,6 @@
 /**
- * Migration 7: PostgreSQL keeps each param, tag and latest metric's JSON text in `item_json`, written
- * by a trigger, and search pages join it; rows from before the migration (NULL) are written by the
+ * Migration 7: PostgreSQL keeps each param, tag and latest metric's JSON text in `item_json`, and each
+ * run's `info` in `info_json`, written by triggers, and search pages join them; rows from before the migration (NULL) are written by the
  * read instead. Both must give the same page. SQLite leaves the column NULL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,13 @@ import type { SqlTrackingStore } from './sql-tracking-store';
 
 let opened: TestTrackingStore;
 let store: SqlTrackingStore;
-const TABLES = ['params', 'tags', 'latest_metrics'];
+/** Each table and the column of JSON text its rows keep. */
+const COLUMNS = [
+  ['params', 'item_json'],
+  ['tags', 'item_json'],
+  ['latest_metrics', 'item_json'],
+  ['runs', 'info_json'],
+] as const;
 
 beforeAll(async () => {
   opened = await openTestTrackingStore('loom-item-json-');
@@ -42,8 +48,10 @@ beforeAll(async () => {
       [{ key: 'note', value: 'line\nbreak\u0001' }],
     );
   }
-  // A later point replaces the stored latest: the trigger rewrites the text on update too.
+  // A later point replaces the stored latest, and the run ends: the triggers rewrite the text on
+  // update too.
   await store.logBatch('a'.repeat(32), [{ key: 'acc', value: 0.5, timestamp: 6, step: 4 }], [], []);
+  await store.updateRun('a'.repeat(32), { status: 'FINISHED', endTime: 9, runName: 'renamed "r"' });
 });
 
 afterAll(() => opened.close());
@@ -55,21 +63,22 @@ const page = async () => {
   return runsJson(store.db, pks, 1);
 };
 
-const stored = (table: string) =>
-  store.db.all<{ item_json: string | null }>(`SELECT item_json FROM ${table} ORDER BY run_pk, key`);
+const stored = async (table: string, column: string) =>
+  (await store.db.values<[string | null]>(`SELECT ${column} FROM ${table} ORDER BY run_pk`)).map((r) => r[0]);
 
 describe('item_json', () => {
   it('holds every row’s JSON, and a page reads the same with it and without it', async () => {
     if (store.db.dialect !== 'postgres') {
-      for (const table of TABLES) expect((await stored(table)).every((r) => r.item_json === null)).toBe(true);
+      for (const [table, column] of COLUMNS)
+        expect(await stored(table, column)).not.toContain(expect.anything());
       return;
     }
-    for (const table of TABLES) {
-      const rows = await stored(table);
-      expect(rows.length).toBeGreaterThan(0);
-      for (const row of rows) expect(() => JSON.parse(row.item_json!) as unknown).not.toThrow();
+    for (const [table, column] of COLUMNS) {
+      const texts = await stored(table, column);
+      expect(texts.length).toBeGreaterThan(0);
+      for (const text of texts) expect(typeof JSON.parse(text!)).toBe('object');
     }
-    expect((await stored('params')).map((r) => JSON.parse(r.item_json!) as unknown)).toContainEqual({
+    expect((await stored('params', 'item_json')).map((t) => JSON.parse(t!) as unknown)).toContainEqual({
       key: 'unicode',
       value: 'ünïcödé "quoted" \\ back',
     });
@@ -77,13 +86,21 @@ describe('item_json', () => {
       "SELECT item_json FROM latest_metrics WHERE key = 'acc' AND step = 4",
     );
     expect(latestAcc?.item_json).toBe('{"key":"acc","value":0.5,"timestamp":6,"step":4}');
+    const info = await store.db.get<{ info_json: string }>('SELECT info_json FROM runs WHERE run_id = ?', [
+      'a'.repeat(32),
+    ]);
+    expect(JSON.parse(info!.info_json)).toMatchObject({
+      run_name: 'renamed "r"',
+      status: 'FINISHED',
+      end_time: 9,
+    });
 
     const withJson = await page();
     // Rows as a store from before migration 7 holds them.
-    for (const table of TABLES) {
-      await store.db.exec(`ALTER TABLE ${table} DISABLE TRIGGER ${table}_item_json`);
-      await store.db.exec(`UPDATE ${table} SET item_json = NULL`);
-      await store.db.exec(`ALTER TABLE ${table} ENABLE TRIGGER ${table}_item_json`);
+    for (const [table, column] of COLUMNS) {
+      await store.db.exec(`ALTER TABLE ${table} DISABLE TRIGGER ${table}_json_text`);
+      await store.db.exec(`UPDATE ${table} SET ${column} = NULL`);
+      await store.db.exec(`ALTER TABLE ${table} ENABLE TRIGGER ${table}_json_text`);
     }
     expect(await page()).toBe(withJson);
     const runs = JSON.parse(withJson) as { data: { metrics: { key: string; value: unknown }[] } }[];

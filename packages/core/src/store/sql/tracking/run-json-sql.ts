@@ -163,7 +163,7 @@ const PG_INFO = cat(
 
 const PG_RUN_JSON = cat(
   `'{"info":'`,
-  PG_INFO,
+  `COALESCE(r.info_json, ${PG_INFO})`,
   `',"data":'`,
   pgMembers(
     `',"metrics":' || ${pgList(pgItem(PG_METRIC), 'latest_metrics', 'x.key')}`,
