@@ -126,12 +126,12 @@ export async function readStore(uri: string): Promise<unknown> {
     // The JSON is written by SQL, whose number formatting differs between the databases (1.0 and 1,
     // 17 digits or the shortest): compare what it parses to.
     const runsPage = await tracking.searchRunsJson({ experimentIds: ids, viewType: 'ALL', maxResults: 1000 });
-    const runs = JSON.parse(runsPage.runsJson) as { info: { run_id: string } }[];
+    const runs = JSON.parse(runsPage.runsJson.toString()) as { info: { run_id: string } }[];
     const histories: Record<string, unknown> = {};
     for (const { info } of runs) {
       for (const key of ['loss', 'odd', 'big', 'acc']) {
         const page = await tracking.getMetricHistoryJson({ runId: info.run_id, metricKey: key });
-        histories[`${info.run_id}/${key}`] = JSON.parse(`[${page.metricsJson}]`);
+        histories[`${info.run_id}/${key}`] = JSON.parse(`[${page.metricsJson.toString()}]`);
       }
     }
     return {

@@ -70,14 +70,18 @@ export interface MetricHistoryQuery {
 
 /** One page of runs as a JSON array of MLflow `Run` objects, with the next page token. */
 export interface RunsJsonPage {
-  runsJson: string;
+  /** JSON text, or its UTF-8 bytes (PostgreSQL's is never decoded on its way to the answer). */
+  runsJson: string | Buffer;
   count: number;
   nextPageToken?: string | undefined;
 }
 
-/** One page of a metric history as JSON: the comma-joined `Metric` objects and the next page token. */
+/**
+ * One page of a metric history as JSON: the comma-joined `Metric` objects and the next page token.
+ * The text may come as its UTF-8 bytes (PostgreSQL's is never decoded on its way to the answer).
+ */
 export interface MetricHistoryJson {
-  metricsJson: string;
+  metricsJson: string | Buffer;
   count: number;
   nextPageToken?: string | undefined;
 }

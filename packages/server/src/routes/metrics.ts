@@ -18,9 +18,13 @@ export const metricRoutes = [
         maxResults: req.max_results,
         pageToken: req.page_token,
       });
-      return c.body(pageJsonText('metrics', `[${page.metricsJson}]`, page.count, page.nextPageToken), 200, {
-        'content-type': 'application/json',
-      });
+      return c.body(
+        pageJsonText('metrics', ['[', page.metricsJson, ']'], page.count, page.nextPageToken),
+        200,
+        {
+          'content-type': 'application/json',
+        },
+      );
     },
   }),
   rpc({

@@ -102,7 +102,7 @@ export const runRoutes = [
         maxResults: req.max_results,
         pageToken: req.page_token,
       });
-      return c.body(pageJsonText('runs', page.runsJson, page.count, page.nextPageToken), 200, {
+      return c.body(pageJsonText('runs', [page.runsJson], page.count, page.nextPageToken), 200, {
         'content-type': 'application/json',
       });
     },

@@ -16,15 +16,24 @@ export function pageBody<T>(field: string, items: readonly T[], nextPageToken: s
   };
 }
 
-/** A search answer whose list is JSON text the store already wrote. */
+/**
+ * A search answer whose list is JSON text the store already wrote, given in pieces (strings, or UTF-8
+ * bytes the store never decoded); bytes when any piece is bytes.
+ */
 export function pageJsonText(
   field: string,
-  listJson: string,
+  listJson: string | readonly (string | Buffer)[],
   count: number,
   nextPageToken: string | undefined,
-): string {
-  const parts: string[] = [];
-  if (count > 0) parts.push(`${JSON.stringify(field)}:${listJson}`);
-  if (nextPageToken) parts.push(`"next_page_token":${JSON.stringify(nextPageToken)}`);
-  return `{${parts.join(',')}}`;
+): string | Buffer<ArrayBuffer> {
+  const pieces: (string | Buffer)[] = ['{'];
+  if (count > 0)
+    pieces.push(`${JSON.stringify(field)}:`, ...(typeof listJson === 'string' ? [listJson] : listJson));
+  if (nextPageToken) pieces.push(`${count > 0 ? ',' : ''}"next_page_token":${JSON.stringify(nextPageToken)}`);
+  pieces.push('}');
+  if (pieces.every((p) => typeof p === 'string')) return pieces.join('');
+  // A fresh buffer over a plain ArrayBuffer (Hono's body type).
+  return Buffer.concat(
+    pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)),
+  ) as Buffer<ArrayBuffer>;
 }

@@ -19,7 +19,21 @@ export interface Queryable {
    * the data once the command has been sent, so the two overlap.
    */
   copyFrom?(sql: string, data: Buffer | (() => Buffer)): Promise<number>;
+  /**
+   * PostgreSQL only: the one row of a query (undefined when there is none), its `text` columns as
+   * UTF-8 bytes that are never decoded into a JS string, its `int8` columns as numbers. For big JSON
+   * text on its way to an HTTP answer.
+   */
+  rawRow?(
+    sql: string,
+    params: readonly SqlValue[],
+    columns: readonly RawColumn[],
+  ): Promise<RawRow | undefined>;
 }
+
+/** How `rawRow` returns a column: text as UTF-8 bytes, or a BIGINT as a number. */
+export type RawColumn = 'text' | 'int8';
+export type RawRow = (Buffer | number | null)[];
 
 /** A connection (or pool) to one database. */
 export interface SqlDriver extends Queryable {

@@ -97,6 +97,29 @@ describe('PostgresDriver', () => {
     expect(await db.get('SELECT v FROM t WHERE k = ?', [tricky])).toEqual({ v: -(2 ** 53) });
   });
 
+  it('reads the text of a row as undecoded bytes, in a query and in a transaction, as the ordinary read has it', async () => {
+    const sql = `SELECT ?::text || k AS t, v, NULL::text AS n FROM t WHERE k = ?`;
+    const tricky = `it's \\ "q" ünï \n`;
+    await db.run('INSERT INTO t (k, v) VALUES (?, ?)', ['raw', -(2 ** 40)]);
+    for (const params of [
+      [tricky, 'raw'],
+      ['a\u0000b', 'raw'],
+    ]) {
+      const ordinary = await db.values<[string, number, null]>(sql, params).catch((err: unknown) => err);
+      const raw = await db.rawRow(sql, params, ['text', 'int8', 'text']).catch((err: unknown) => err);
+      if (ordinary instanceof Error) {
+        // NUL: not written into a COPY, run as an ordinary query, refused the same way.
+        expect(raw).toEqual(ordinary);
+        continue;
+      }
+      const [text, v, n] = raw as [Buffer, number, null];
+      expect([text.toString('utf8'), v, n]).toEqual((ordinary as unknown[][])[0]);
+      const inTx = await db.transaction((tx) => tx.rawRow!(sql, params, ['text', 'int8', 'text']));
+      expect(inTx).toEqual(raw);
+    }
+    expect(await db.rawRow('SELECT 1 AS x WHERE false', [], ['int8'])).toBeUndefined();
+  });
+
   it('retries a transaction that fails with a serialization failure or a deadlock', async () => {
     let attempts = 0;
     const value = await db.transaction(async (tx) => {

@@ -9,8 +9,9 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import { LoomError } from '@loom/protocol';
-import type { Queryable, SqlDriver, SqlValue } from '../driver';
-import { toPositional } from './placeholders';
+import type { Queryable, RawColumn, RawRow, SqlDriver, SqlValue } from '../driver';
+import { binaryCopyRow, copyOut } from './copy-out';
+import { inlineParams, toPositional } from './placeholders';
 
 export interface PostgresOptions {
   /** Connections in the pool (default 10). */
@@ -129,6 +130,8 @@ function translate(err: unknown): unknown {
 
 type Run = (query: pg.QueryConfig) => Promise<pg.QueryResult>;
 type Copy = (sql: string, data: CopyData) => Promise<number>;
+/** The whole output of a `COPY … TO STDOUT`. */
+type CopyOut = (sql: string) => Promise<Buffer>;
 /** COPY input, or a function that makes it while the COPY command is on its way to the server. */
 type CopyData = Buffer | (() => Buffer);
 
@@ -147,9 +150,28 @@ class PgQueryable implements Queryable {
 
   constructor(
     private readonly execute: Run,
+    private readonly copyOut: CopyOut,
     copy?: Copy,
   ) {
     if (copy) this.copyFrom = copy;
+  }
+
+  async rawRow(
+    sql: string,
+    params: readonly SqlValue[],
+    columns: readonly RawColumn[],
+  ): Promise<RawRow | undefined> {
+    // COPY takes no parameters: they are written into the query as literals.
+    const inlined = inlineParams(sql, params.map(exact));
+    if (inlined === undefined) {
+      // Bytes or a NUL in a parameter: an ordinary query, its text encoded back.
+      const row = (await this.values<unknown[]>(sql, params))[0];
+      return row?.map((v, i) =>
+        v === null ? null : columns[i] === 'int8' ? Number(v) : Buffer.from(String(v), 'utf8'),
+      );
+    }
+    const fields = binaryCopyRow(await this.copyOut(`COPY (${inlined}) TO STDOUT (FORMAT binary)`));
+    return fields?.map((f, i) => (f === null ? null : columns[i] === 'int8' ? readInt8(f) : f));
   }
 
   async all<R>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
@@ -193,6 +215,11 @@ async function withBegin(client: pg.PoolClient, query: pg.QueryConfig): Promise<
   return result;
 }
 
+/** A BIGINT in binary COPY output: 8 bytes, big-endian two's complement. */
+function readInt8(bytes: Buffer): number {
+  return bytes.readInt32BE(0) * 2 ** 32 + bytes.readUInt32BE(4);
+}
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A PostgreSQL database named by a `postgresql://` connection string. */
@@ -211,17 +238,21 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
       idleTimeoutMillis: 60_000,
     });
     // Not pool.query(): it closes the connection after any error, even a unique violation.
-    super(async (query) => {
+    const onClient = async <R>(use: (client: pg.PoolClient) => Promise<R>): Promise<R> => {
       const client = await pool.connect().catch((err: unknown) => Promise.reject(unavailable(err)));
       try {
-        const res = await client.query(query);
+        const res = await use(client);
         client.release();
         return res;
       } catch (err) {
         client.release(isConnectionError(err) ? (err as Error) : undefined);
         throw translate(err);
       }
-    });
+    };
+    super(
+      (query) => onClient((client) => client.query(query)),
+      (sql) => onClient((client) => copyOut(client, sql)),
+    );
     this.pool = pool;
     // An idle connection that dies (server restart, network) must not crash the process: the pool
     // drops it and the next query opens a new one.
@@ -282,10 +313,17 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
     };
     try {
       const value = await fn(
-        new PgQueryable(run, async (sql, data) => {
-          if (!begun) await begin();
-          return copyOn(client, sql, data);
-        }),
+        new PgQueryable(
+          run,
+          async (sql) => {
+            if (!begun) await begin();
+            return copyOut(client, sql);
+          },
+          async (sql, data) => {
+            if (!begun) await begin();
+            return copyOn(client, sql, data);
+          },
+        ),
       );
       if (begun) await client.query('COMMIT');
       return value;

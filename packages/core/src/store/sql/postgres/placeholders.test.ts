@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toPositional } from './placeholders';
+import { inlineParams, toPositional } from './placeholders';
 
 describe('toPositional', () => {
   it('numbers each ? in order', () => {
@@ -20,5 +20,27 @@ describe('toPositional', () => {
 
   it('keeps SQL without placeholders as it is', () => {
     expect(toPositional(`SELECT '{"a":' || x || '}' FROM t`)).toBe(`SELECT '{"a":' || x || '}' FROM t`);
+  });
+});
+
+describe('inlineParams', () => {
+  it('writes each value as the quoted text node-postgres would send, NULL bare', () => {
+    expect(
+      inlineParams('SELECT * FROM t WHERE a = ? AND b = ? AND c IS ? AND d = ?', [1.5, 2n ** 62n, null, 'x']),
+    ).toBe(`SELECT * FROM t WHERE a = '1.5' AND b = '4611686018427387904' AND c IS NULL AND d = 'x'`);
+    expect(inlineParams('SELECT ?, ?, ?', [NaN, -Infinity, -0])).toBe(`SELECT 'NaN', '-Infinity', '0'`);
+  });
+
+  it('quotes quotes and backslashes so the text reads back as given, and leaves literals alone', () => {
+    expect(inlineParams(`SELECT '?', ? -- ?\n`, [`it's \\ "q"`])).toBe(
+      `SELECT '?',  E'it''s \\\\ "q"' -- ?\n`,
+    );
+  });
+
+  it('gives up on bytes, on text with a NUL, and on a count that does not match', () => {
+    expect(inlineParams('SELECT ?', [Buffer.from('x')])).toBeUndefined();
+    expect(inlineParams('SELECT ?', ['a\u0000b'])).toBeUndefined();
+    expect(inlineParams('SELECT ?, ?', ['a'])).toBeUndefined();
+    expect(inlineParams('SELECT ?', ['a', 'b'])).toBeUndefined();
   });
 });

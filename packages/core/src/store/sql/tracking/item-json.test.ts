@@ -60,7 +60,7 @@ const page = async () => {
   const pks = (await store.db.all<{ run_pk: number }>('SELECT run_pk FROM runs ORDER BY run_pk')).map((r) =>
     Number(r.run_pk),
   );
-  return runsJson(store.db, pks, 1);
+  return (await runsJson(store.db, pks, 1)).toString();
 };
 
 const stored = async (table: string, column: string) =>

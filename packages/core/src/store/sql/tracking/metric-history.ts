@@ -124,15 +124,18 @@ export async function getMetricHistoryJson(
       : [{ where: '', params: [], limit: limit ?? Number.MAX_SAFE_INTEGER, offset: skip }];
   const keyJson = JSON.stringify(query.metricKey);
   const pages = await Promise.all(
-    parts.map((part) =>
-      q.get<{ body: string | null; n: number | string }>(
-        `SELECT ${jsonListAggregate(dialect)} AS body, COUNT(*) AS n FROM (
-           ${formattedRows(dialect, `${where} ${part.where} ${order} LIMIT ? OFFSET ?`)}) page`,
-        [keyJson, ...whereParams, ...part.params, part.limit, part.offset],
-      ),
-    ),
+    parts.map(async (part): Promise<{ body: string | Buffer | null; n: number | string } | undefined> => {
+      const sql = `SELECT ${jsonListAggregate(dialect)} AS body, COUNT(*) AS n FROM (
+           ${formattedRows(dialect, `${where} ${part.where} ${order} LIMIT ? OFFSET ?`)}) page`;
+      const params = [keyJson, ...whereParams, ...part.params, part.limit, part.offset];
+      // PostgreSQL hands the text over as bytes, which go to the answer as they are (~0.8× the time
+      // of a 100,000-point read, docs/benchmarks.md).
+      if (!q.rawRow) return q.get(sql, params);
+      const row = await q.rawRow(sql, params, ['text', 'int8']);
+      return row && { body: row[0] as Buffer | null, n: row[1] as number };
+    }),
   );
-  const bodies = pages.map((p) => p?.body).filter((b): b is string => !!b);
+  const bodies = pages.map((p) => p?.body).filter((b): b is string | Buffer => !!b && b.length > 0);
   const count = pages.reduce((n, p) => n + num(p?.n ?? 0), 0);
   let nextPageToken: string | undefined;
   if (limit !== undefined && count === limit) {
@@ -152,16 +155,26 @@ export async function getMetricHistoryJson(
       if (rows.length > 0) nextPageToken = encodePageToken(offset + limit);
     }
   }
-  return { metricsJson: bodies.join(','), count, nextPageToken };
+  const metricsJson = bodies.every((b) => typeof b === 'string')
+    ? bodies.join(',')
+    : Buffer.concat(bodies.flatMap((b, i) => (i === 0 ? [toBytes(b)] : [COMMA, toBytes(b)])));
+  return { metricsJson, count, nextPageToken };
 }
+
+const COMMA = Buffer.from(',');
+const toBytes = (text: string | Buffer) => (typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
 
 /**
  * The key (step, timestamp, is_nan, value) of the last metric in JSON text written by
  * metricJsonExpression. Its objects start with `{"key":`, which a string value cannot hold unescaped;
  * doubles are written as round-trip text and NaN's stored value is 0.
  */
-function lastKey(body: string): number[] {
-  const m = JSON.parse(body.slice(body.lastIndexOf('{"key":'))) as {
+function lastKey(body: string | Buffer): number[] {
+  const last =
+    typeof body === 'string'
+      ? body.slice(body.lastIndexOf('{"key":'))
+      : body.subarray(body.lastIndexOf('{"key":')).toString('utf8');
+  const m = JSON.parse(last) as {
     value: number | string;
     timestamp: number;
     step: number;

@@ -46,7 +46,7 @@ async function readAll(runId: string, maxResults: number | undefined, splitAt: n
       { runId, metricKey: 'm', maxResults, pageToken },
       splitAt,
     );
-    if (page.metricsJson) texts.push(page.metricsJson);
+    if (page.metricsJson.length > 0) texts.push(page.metricsJson.toString());
     counts.push(page.count);
     pageToken = page.nextPageToken;
   } while (pageToken);
@@ -124,15 +124,15 @@ describe('split search pages', () => {
         ids,
       )
     ).map((r) => Number(r[0]));
-    const whole = await runsJson(store.db, pks, NEVER);
+    const whole = (await runsJson(store.db, pks, NEVER)).toString();
     const runs = JSON.parse(whole) as { info: { run_id: string } }[];
     expect(runs.map((r) => r.info.run_id)).toEqual([...ids].reverse());
-    expect(await runsJson(store.db, pks, 2)).toBe(whole);
+    expect(String(await runsJson(store.db, pks, 2))).toBe(whole);
     // Unknown keys in one half, and a half with none that exist.
-    expect(await runsJson(store.db, [...pks, -1, -2], 2)).toBe(whole);
-    expect(await runsJson(store.db, [-1, -2, ...pks.slice(0, 1)], 2)).toBe(
-      await runsJson(store.db, pks.slice(0, 1), NEVER),
+    expect(String(await runsJson(store.db, [...pks, -1, -2], 2))).toBe(whole);
+    expect(String(await runsJson(store.db, [-1, -2, ...pks.slice(0, 1)], 2))).toBe(
+      String(await runsJson(store.db, pks.slice(0, 1), NEVER)),
     );
-    expect(await runsJson(store.db, [-1, -2, -3, -4], 2)).toBe('[]');
+    expect(String(await runsJson(store.db, [-1, -2, -3, -4], 2))).toBe('[]');
   });
 });
