@@ -41,9 +41,14 @@ function cached(kind: string, rows: number, build: () => string): string {
 }
 
 function metricRow(runPk: number, m: Metric, out: SqlValue[]): void {
+  out.push(runPk);
+  metricValues(m, out);
+}
+
+/** A point's columns after run_pk: key, step, timestamp, is_nan, value and its three links. */
+function metricValues(m: Metric, out: SqlValue[]): void {
   const nan = Number.isNaN(m.value);
   out.push(
-    runPk,
     m.key,
     m.step,
     m.timestamp,
@@ -377,19 +382,8 @@ async function upsertLatestOfActiveRun(
   });
   const values: SqlValue[] = [];
   for (const shape of latest) {
-    const m = shape.latest;
-    const nan = Number.isNaN(m.value);
-    values.push(
-      m.key,
-      m.step,
-      m.timestamp,
-      nan ? 1 : 0,
-      nan ? 0 : m.value,
-      m.modelId ?? null,
-      m.datasetName ?? null,
-      m.datasetDigest ?? null,
-      shape.timeOrdered ? 1 : 0,
-    );
+    metricValues(shape.latest, values);
+    values.push(shape.timeOrdered ? 1 : 0);
   }
   values.push(
     runId,
