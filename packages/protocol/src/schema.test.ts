@@ -46,6 +46,16 @@ describe('decodeJson (protobuf-JSON rules)', () => {
     );
   });
 
+  it('keeps int64 to its range: -2^63 in, 2^63 (the double of 2^63 - 1) and beyond out', () => {
+    expect(decodeJson(request, { run_id: 'r', max_results: -(2 ** 63) }).max_results).toBe(-(2 ** 63));
+    expect(decodeJson(request, { run_id: 'r', max_results: 2 ** 62 }).max_results).toBe(2 ** 62);
+    for (const out of [2 ** 63, '9223372036854775807', -(2 ** 64), '1e400', 1e300]) {
+      expect(error(() => decodeJson(request, { run_id: 'r', max_results: out })).code, String(out)).toBe(
+        'INVALID_PARAMETER_VALUE',
+      );
+    }
+  });
+
   it('accepts doubles as numbers, numeric strings and NaN / Infinity spellings', () => {
     expect(decodeJson(request, { run_id: 'r', value: 'NaN' }).value).toBeNaN();
     expect(decodeJson(request, { run_id: 'r', value: 'Infinity' }).value).toBe(Infinity);

@@ -123,11 +123,18 @@ function camel(name: string): string {
 
 const INT_TEXT = /^-?\d+$/;
 
-/** An int64 from a JSON number or decimal string; undefined when it is not one. */
+const INT64_LIMIT = 2 ** 63;
+
+/**
+ * An int64 from a JSON number or decimal string; undefined when it is not one, or not in int64's
+ * range as the double it becomes (so 2^63 - 1, which rounds to 2^63, is refused too): such a value
+ * cannot be stored, and PostgreSQL refused it only at the write, as an internal error.
+ */
 export function int64Value(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
-  if (typeof value === 'string' && INT_TEXT.test(value.trim())) return Number(value.trim());
-  return undefined;
+  let n: number | undefined;
+  if (typeof value === 'number') n = Number.isInteger(value) ? value : undefined;
+  else if (typeof value === 'string' && INT_TEXT.test(value.trim())) n = Number(value.trim());
+  return n !== undefined && n < INT64_LIMIT && n >= -INT64_LIMIT ? n : undefined;
 }
 
 /** A double from a JSON number, a numeric string or "NaN"/"Infinity"/"-Infinity"; else undefined. */

@@ -16,11 +16,16 @@ export function lifecycleCondition(column: string, viewType: ViewType): Fragment
   return { sql: `${column} IN ${placeholders(stages.length)}`, params: [...stages] };
 }
 
-/** `column IN (…)` over experiment ids; ids that are not integers cannot exist, so they match nothing. */
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * `column IN (…)` over experiment ids; ids that are not 64-bit integers cannot exist, so they match
+ * nothing (bound, one beyond BIGINT was a 500 on both backends).
+ */
 export function experimentIdCondition(column: string, ids: readonly string[]): Fragment {
   const values: SqlValue[] = [];
   for (const id of new Set(ids)) {
-    if (!/^\d{1,19}$/.test(id)) continue;
+    if (!/^\d{1,19}$/.test(id) || BigInt(id) > INT64_MAX) continue;
     const n = Number(id);
     values.push(Number.isSafeInteger(n) ? n : BigInt(id));
   }

@@ -152,7 +152,7 @@ describe('PostgresDriver', () => {
   });
 });
 
-describe('text PostgreSQL cannot store', () => {
+describe('text and numbers PostgreSQL cannot store', () => {
   it('is INVALID_PARAMETER_VALUE, in a query and in a transaction, and leaves the pool usable', async () => {
     const nul = (run: () => Promise<unknown>) =>
       run().then(
@@ -162,6 +162,10 @@ describe('text PostgreSQL cannot store', () => {
     for (const err of [
       await nul(() => db.all('SELECT k FROM t WHERE k = ?', ['a\u0000b'])),
       await nul(() => db.transaction((tx) => tx.run('INSERT INTO t (k, v) VALUES (?, 1)', ['\u0000']))),
+      // Values the column's type cannot hold: beyond BIGINT, or no number at all.
+      await nul(() => db.all('SELECT k FROM t WHERE v = ?', ['9223372036854775808'])),
+      await nul(() => db.transaction((tx) => tx.run('INSERT INTO t (k, v) VALUES (?, ?)', ['big', 2 ** 64]))),
+      await nul(() => db.all('SELECT k FROM t WHERE v = ?', ['twelve'])),
     ]) {
       expect(err).toBeInstanceOf(LoomError);
       expect((err as LoomError).code).toBe('INVALID_PARAMETER_VALUE');

@@ -117,12 +117,24 @@ function unavailable(err: unknown): unknown {
 // SQLite stores them; here they are the caller's bad input, not an internal error.
 const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
 
-/** The error a failed query is reported as: bad text is a 400, a lost database a 503, the rest as is. */
+// A value the column's type cannot hold: a number out of BIGINT's range (22003), or text that is no
+// number where one is compared (22P02), such as an experiment id of 2^63 in a search. SQLite finds no
+// match there; here it is the caller's bad input too.
+const UNFIT_VALUE = new Set(['22003', '22P02']);
+
+/** The error a failed query is reported as: bad input is a 400, a lost database a 503, the rest as is. */
 function translate(err: unknown): unknown {
-  if (UNSTORABLE_TEXT.has(sqlState(err) ?? '')) {
+  const state = sqlState(err) ?? '';
+  if (UNSTORABLE_TEXT.has(state)) {
     return new LoomError(
       'INVALID_PARAMETER_VALUE',
       'A text value holds a character the database cannot store (such as NUL, \\u0000).',
+    );
+  }
+  if (UNFIT_VALUE.has(state)) {
+    return new LoomError(
+      'INVALID_PARAMETER_VALUE',
+      'A value is out of range, or not of the type the database keeps it as (such as an id or time beyond 64-bit integers).',
     );
   }
   return unavailable(err);
