@@ -308,6 +308,23 @@ async function markUnordered(q: Queryable, runPk: number, shapes: Map<string, Ke
   }
 }
 
+/**
+ * The keys' shapes sorted by key: rows locked in that order, so two batches of one run upserting the
+ * same keys wait for each other instead of deadlocking (PostgreSQL).
+ */
+function inKeyOrder(shapes: Map<string, KeyShape>): KeyShape[] {
+  return [...shapes.values()].sort((a, b) => (a.latest.key < b.latest.key ? -1 : 1));
+}
+
+/** The time-order check's three array parameters: each key, its earliest step and timestamp. */
+function firstPoints(shapes: readonly KeyShape[]): SqlValue[] {
+  return [
+    textArray(shapes.map((s) => s.latest.key)),
+    numberArray(shapes.map((s) => s.minStep)),
+    numberArray(shapes.map((s) => s.minTimestamp)),
+  ];
+}
+
 // The upsert after a COPY, with the time-order check of PG_MARK_UNORDERED folded in (one round trip
 // fewer): the stored row is always rewritten, its columns replaced only by a later point, and its
 // time_ordered cleared when the batch's earliest point of the key (the unnest) precedes it. Same
@@ -331,10 +348,7 @@ async function upsertLatest(
   shapes: Map<string, KeyShape>,
   markUnordered = false,
 ): Promise<void> {
-  // Rows locked in key order: two batches of one run upserting the same keys wait for each other
-  // instead of deadlocking (PostgreSQL).
-  const latest = [...shapes.values()].sort((a, b) => (a.latest.key < b.latest.key ? -1 : 1));
-  for (const part of chunks(latest, METRIC_CHUNK)) {
+  for (const part of chunks(inKeyOrder(shapes), METRIC_CHUNK)) {
     const sql = cached(markUnordered ? 'latest-marking' : 'latest', part.length, () => {
       const row = placeholders(METRIC_WIDTH + 1);
       return `INSERT INTO latest_metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest, time_ordered)
@@ -346,11 +360,7 @@ async function upsertLatest(
       values.push(shape.timeOrdered ? 1 : 0);
     }
     if (markUnordered) {
-      values.push(
-        textArray(part.map((s) => s.latest.key)),
-        numberArray(part.map((s) => s.minStep)),
-        numberArray(part.map((s) => s.minTimestamp)),
-      );
+      values.push(...firstPoints(part));
     }
     await q.run(sql, values);
   }
@@ -371,7 +381,7 @@ async function upsertLatestOfActiveRun(
   shapes: Map<string, KeyShape>,
 ): Promise<number | undefined> {
   if (shapes.size > METRIC_CHUNK) return undefined;
-  const latest = [...shapes.values()].sort((a, b) => (a.latest.key < b.latest.key ? -1 : 1));
+  const latest = inKeyOrder(shapes);
   const sql = cached('latest-of-run', latest.length, () => {
     return `INSERT INTO latest_metrics (run_pk, key, step, timestamp, is_nan, value, model_id, dataset_name, dataset_digest, time_ordered)
       SELECT r.run_pk, v.* FROM runs r,
@@ -385,12 +395,7 @@ async function upsertLatestOfActiveRun(
     metricValues(shape.latest, values);
     values.push(shape.timeOrdered ? 1 : 0);
   }
-  values.push(
-    runId,
-    textArray(latest.map((s) => s.latest.key)),
-    numberArray(latest.map((s) => s.minStep)),
-    numberArray(latest.map((s) => s.minTimestamp)),
-  );
+  values.push(runId, ...firstPoints(latest));
   const row = await q.get<{ run_pk: number | string }>(sql, values);
   return row ? num(row.run_pk) : undefined;
 }
