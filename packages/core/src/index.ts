@@ -1,6 +1,7 @@
 export * from './config';
 export * from './tracking/entities';
 export * from './tracking/tracking-store';
+export * from './tracking/json-text';
 export * from './tracking/tracking-service';
 export * from './tracking/validation';
 export * from './store/sql/driver';

@@ -19,6 +19,7 @@ import type {
   RunStatus,
   ViewType,
 } from './entities';
+import type { JsonText } from './json-text';
 
 export interface NewExperiment {
   name: string;
@@ -70,18 +71,14 @@ export interface MetricHistoryQuery {
 
 /** One page of runs as a JSON array of MLflow `Run` objects, with the next page token. */
 export interface RunsJsonPage {
-  /** JSON text, or its UTF-8 bytes (PostgreSQL's is never decoded on its way to the answer). */
-  runsJson: string | Buffer;
+  runsJson: JsonText;
   count: number;
   nextPageToken?: string | undefined;
 }
 
-/**
- * One page of a metric history as JSON: the comma-joined `Metric` objects and the next page token.
- * The text may come as its UTF-8 bytes (PostgreSQL's is never decoded on its way to the answer).
- */
+/** One page of a metric history as JSON: the comma-joined `Metric` objects and the next page token. */
 export interface MetricHistoryJson {
-  metricsJson: string | Buffer;
+  metricsJson: JsonText;
   count: number;
   nextPageToken?: string | undefined;
 }

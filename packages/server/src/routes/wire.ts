@@ -1,5 +1,5 @@
 /** Small request/response helpers shared by the tracking routes. */
-import type { KeyValue } from '@loom/core';
+import { joinJsonText, type JsonText, type KeyValue } from '@loom/core';
 
 /** Wire key/value pairs (both fields optional in proto2) as domain pairs. */
 export function keyValues(
@@ -22,18 +22,14 @@ export function pageBody<T>(field: string, items: readonly T[], nextPageToken: s
  */
 export function pageJsonText(
   field: string,
-  listJson: string | readonly (string | Buffer)[],
+  listJson: readonly JsonText[],
   count: number,
   nextPageToken: string | undefined,
 ): string | Buffer<ArrayBuffer> {
-  const pieces: (string | Buffer)[] = ['{'];
-  if (count > 0)
-    pieces.push(`${JSON.stringify(field)}:`, ...(typeof listJson === 'string' ? [listJson] : listJson));
+  const pieces: JsonText[] = ['{'];
+  if (count > 0) pieces.push(`${JSON.stringify(field)}:`, ...listJson);
   if (nextPageToken) pieces.push(`${count > 0 ? ',' : ''}"next_page_token":${JSON.stringify(nextPageToken)}`);
   pieces.push('}');
-  if (pieces.every((p) => typeof p === 'string')) return pieces.join('');
-  // A fresh buffer over a plain ArrayBuffer (Hono's body type).
-  return Buffer.concat(
-    pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)),
-  ) as Buffer<ArrayBuffer>;
+  // Bytes are a fresh buffer over a plain ArrayBuffer (Hono's body type).
+  return joinJsonText(pieces) as string | Buffer<ArrayBuffer>;
 }

@@ -8,6 +8,7 @@ import type {
   MetricHistoryQuery,
 } from '../../../tracking/tracking-store';
 import type { Dialect, Queryable, SqlValue } from '../driver';
+import { joinJsonText, type JsonText } from '../../../tracking/json-text';
 import { jsonListAggregate, metricJsonExpression } from './metric-json-sql';
 import { num, placeholders } from '../sql-util';
 import { METRIC_COLUMNS, toMetric, type MetricRow } from './rows';
@@ -124,7 +125,7 @@ export async function getMetricHistoryJson(
       : [{ where: '', params: [], limit: limit ?? Number.MAX_SAFE_INTEGER, offset: skip }];
   const keyJson = JSON.stringify(query.metricKey);
   const pages = await Promise.all(
-    parts.map(async (part): Promise<{ body: string | Buffer | null; n: number | string } | undefined> => {
+    parts.map(async (part): Promise<{ body: JsonText | null; n: number | string } | undefined> => {
       const sql = `SELECT ${jsonListAggregate(dialect)} AS body, COUNT(*) AS n FROM (
            ${formattedRows(dialect, `${where} ${part.where} ${order} LIMIT ? OFFSET ?`)}) page`;
       const params = [keyJson, ...whereParams, ...part.params, part.limit, part.offset];
@@ -135,7 +136,7 @@ export async function getMetricHistoryJson(
       return row && { body: row[0] as Buffer | null, n: row[1] as number };
     }),
   );
-  const bodies = pages.map((p) => p?.body).filter((b): b is string | Buffer => !!b && b.length > 0);
+  const bodies = pages.map((p) => p?.body).filter((b): b is JsonText => !!b && b.length > 0);
   const count = pages.reduce((n, p) => n + num(p?.n ?? 0), 0);
   let nextPageToken: string | undefined;
   if (limit !== undefined && count === limit) {
@@ -155,21 +156,15 @@ export async function getMetricHistoryJson(
       if (rows.length > 0) nextPageToken = encodePageToken(offset + limit);
     }
   }
-  const metricsJson = bodies.every((b) => typeof b === 'string')
-    ? bodies.join(',')
-    : Buffer.concat(bodies.flatMap((b, i) => (i === 0 ? [toBytes(b)] : [COMMA, toBytes(b)])));
-  return { metricsJson, count, nextPageToken };
+  return { metricsJson: joinJsonText(bodies, ','), count, nextPageToken };
 }
-
-const COMMA = Buffer.from(',');
-const toBytes = (text: string | Buffer) => (typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
 
 /**
  * The key (step, timestamp, is_nan, value) of the last metric in JSON text written by
  * metricJsonExpression. Its objects start with `{"key":`, which a string value cannot hold unescaped;
  * doubles are written as round-trip text and NaN's stored value is 0.
  */
-function lastKey(body: string | Buffer): number[] {
+function lastKey(body: JsonText): number[] {
   const last =
     typeof body === 'string'
       ? body.slice(body.lastIndexOf('{"key":'))

@@ -1,5 +1,6 @@
 /** Runs: creation, lookup, lifecycle and search, loaded in set queries (never one query per run). */
 import { invalidParameter, notFound } from '@loom/protocol';
+import { joinJsonText, type JsonText } from '../../../tracking/json-text';
 import type { DatasetInput, KeyValue, Metric, Page, Run, RunInfo } from '../../../tracking/entities';
 import { compileRunSearch, decodePageToken, encodePageToken } from '../../../tracking/search';
 import type { NewRun, RunUpdate, RunsJsonPage, SearchRunsQuery } from '../../../tracking/tracking-store';
@@ -202,25 +203,23 @@ export async function runsJson(
   db: SqlDriver,
   pks: readonly number[],
   splitAt = RUNS_JSON_SPLIT_AT,
-): Promise<string | Buffer> {
+): Promise<JsonText> {
   if (pks.length === 0) return '[]';
   const halves =
     db.dialect === 'postgres' && pks.length >= splitAt ? chunks(pks, Math.ceil(pks.length / 2)) : [pks];
   const sql = runsJsonQuery(db.dialect);
   // PostgreSQL hands the text over as bytes, which go to the answer as they are.
-  const read = async (part: readonly number[]): Promise<string | Buffer | null | undefined> =>
+  const read = async (part: readonly number[]): Promise<JsonText | null | undefined> =>
     db.rawRow
       ? ((await db.rawRow(sql, [JSON.stringify(part)], ['text']))?.[0] as Buffer | null | undefined)
       : (await db.values<[string | null]>(sql, [JSON.stringify(part)]))[0]?.[0];
   const arrays = await Promise.all(halves.map(read));
   // Each part is `[…]`, or NULL when none of its runs exist any more.
-  const items = arrays.filter((a): a is string | Buffer => a != null && a.length > 2);
-  if (items.every((a) => typeof a === 'string')) return `[${items.map((a) => a.slice(1, -1)).join(',')}]`;
-  const bytes = items.map((a) => (typeof a === 'string' ? Buffer.from(a, 'utf8') : a).subarray(1, -1));
-  return Buffer.concat(['[', ...bytes.flatMap((b, i) => (i === 0 ? [b] : [',', b])), ']'].map(asBytes));
+  const items = arrays
+    .filter((a): a is JsonText => a != null && a.length > 2)
+    .map((a) => (typeof a === 'string' ? a.slice(1, -1) : a.subarray(1, -1)));
+  return joinJsonText(['[', joinJsonText(items, ','), ']']);
 }
-
-const asBytes = (piece: string | Buffer) => (typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece);
 
 type KeyValueRow = [runPk: number | string, key: string, value: string];
 type LatestRow = [
