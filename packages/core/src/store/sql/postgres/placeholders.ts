@@ -6,8 +6,14 @@ import pg from 'pg';
 
 /** `?` placeholders to `$1, $2, …`. */
 export function toPositional(sql: string): string {
-  return rewritePlaceholders(sql, (n) => `$${n}`);
+  const pieces = splitAtPlaceholders(sql);
+  return pieces.reduce((out, piece, i) => `${out}$${i}${piece}`);
 }
+
+// Statements read with inlined parameters (history and search pages) come back on every request:
+// their split is kept, bounded like the driver's statement cache.
+const splits = new Map<string, readonly string[]>();
+const MAX_SPLITS = 1000;
 
 /**
  * The statement with each parameter written in as a quoted literal: the text node-postgres would send
@@ -15,26 +21,32 @@ export function toPositional(sql: string): string {
  * value has no such literal: bytes, or text with a NUL (a simple query's text ends at a NUL).
  */
 export function inlineParams(sql: string, params: readonly unknown[]): string | undefined {
-  const literals: string[] = [];
-  for (const value of params) {
-    if (value === null || value === undefined) literals.push('NULL');
-    else if (typeof value === 'number' || typeof value === 'bigint') literals.push(`'${String(value)}'`);
-    else if (typeof value === 'string' && !value.includes('\0')) literals.push(pg.escapeLiteral(value));
-    else return undefined;
+  let pieces = splits.get(sql);
+  if (!pieces) {
+    if (splits.size >= MAX_SPLITS) splits.clear();
+    splits.set(sql, (pieces = splitAtPlaceholders(sql)));
   }
-  let count = 0;
-  const text = rewritePlaceholders(sql, (n) => ((count = n), literals[n - 1] ?? 'NULL'));
   // A count that does not match is node-postgres' error to report, from the ordinary path.
-  return count === literals.length ? text : undefined;
+  if (pieces.length - 1 !== params.length) return undefined;
+  let out = pieces[0]!;
+  for (let i = 0; i < params.length; i++) {
+    const value = params[i];
+    if (value === null || value === undefined) out += 'NULL';
+    else if (typeof value === 'number' || typeof value === 'bigint') out += `'${String(value)}'`;
+    else if (typeof value === 'string' && !value.includes('\0')) out += pg.escapeLiteral(value);
+    else return undefined;
+    out += pieces[i + 1]!;
+  }
+  return out;
 }
 
 /**
- * Rewrites each `?` outside string literals, quoted identifiers and comments (`n` counts from 1). Our
- * SQL never puts `?` inside those, but a literal must never be changed by accident.
+ * The text around each `?` outside string literals, quoted identifiers and comments: n placeholders
+ * give n + 1 pieces. Our SQL never puts `?` inside those, but a literal must never be taken for one.
  */
-function rewritePlaceholders(sql: string, replace: (n: number) => string): string {
-  let out = '';
-  let n = 0;
+function splitAtPlaceholders(sql: string): string[] {
+  const pieces: string[] = [];
+  let start = 0;
   let i = 0;
   while (i < sql.length) {
     const c = sql[i]!;
@@ -47,25 +59,20 @@ function rewritePlaceholders(sql: string, replace: (n: number) => string): strin
           else break;
         } else j++;
       }
-      out += sql.slice(i, j + 1);
       i = j + 1;
     } else if (c === '-' && sql[i + 1] === '-') {
       const end = sql.indexOf('\n', i);
-      const j = end === -1 ? sql.length : end;
-      out += sql.slice(i, j);
-      i = j;
+      i = end === -1 ? sql.length : end;
     } else if (c === '/' && sql[i + 1] === '*') {
       const end = sql.indexOf('*/', i + 2);
-      const j = end === -1 ? sql.length : end + 2;
-      out += sql.slice(i, j);
-      i = j;
+      i = end === -1 ? sql.length : end + 2;
     } else if (c === '?') {
-      out += replace(++n);
-      i++;
+      pieces.push(sql.slice(start, i));
+      start = ++i;
     } else {
-      out += c;
       i++;
     }
   }
-  return out;
+  pieces.push(sql.slice(start));
+  return pieces;
 }
