@@ -314,7 +314,9 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
     client.on('error', onError);
     // BEGIN goes out with the transaction's first statement, and not at all when `fn` runs nothing.
     let begun = false;
-    const begin = async () => {
+    /** A COPY cannot be pipelined: BEGIN goes first on its own if nothing has run yet. */
+    const beginAlone = async () => {
+      if (begun) return;
       begun = true;
       await client.query('BEGIN');
     };
@@ -328,11 +330,11 @@ export class PostgresDriver extends PgQueryable implements SqlDriver {
         new PgQueryable(
           run,
           async (sql) => {
-            if (!begun) await begin();
+            await beginAlone();
             return copyOut(client, sql);
           },
           async (sql, data) => {
-            if (!begun) await begin();
+            await beginAlone();
             return copyOn(client, sql, data);
           },
         ),

@@ -30,37 +30,42 @@ afterAll(async () => {
 
 const postgres = () => store.db.dialect === 'postgres';
 
-/** The store's driver, its transactions' COPY counted (`hide`: withheld, so points go by `unnest`). */
-function driver(mode: 'count' | 'hide'): { db: SqlDriver; copies: () => number } {
-  const db = store.db;
-  let copies = 0;
-  const wrap = (tx: Queryable): Queryable => {
-    const inner: Queryable = {
-      all: (sql, params) => tx.all(sql, params),
-      values: (sql, params) => tx.values(sql, params),
-      get: (sql, params) => tx.get(sql, params),
-      run: (sql, params) => tx.run(sql, params),
-    };
-    const copyFrom = tx.copyFrom;
-    if (mode === 'count' && copyFrom) {
-      inner.copyFrom = (sql, data) => {
-        copies++;
-        return copyFrom(sql, data);
-      };
-    }
-    return inner;
+/** `tx` with its four queries passed on, `overrides` replacing any of them (the tests' hooks). */
+function forwarding(tx: Queryable, overrides: Partial<Queryable> = {}): Queryable {
+  return {
+    all: (sql, params) => tx.all(sql, params),
+    values: (sql, params) => tx.values(sql, params),
+    get: (sql, params) => tx.get(sql, params),
+    run: (sql, params) => tx.run(sql, params),
+    ...overrides,
   };
-  const wrapped: SqlDriver = {
+}
+
+/** `db` with each transaction's queryable replaced by `wrap(tx)`. */
+function wrappingTransactions(db: SqlDriver, wrap: (tx: Queryable) => Queryable): SqlDriver {
+  return {
+    ...forwarding(db),
     dialect: db.dialect,
-    all: (sql, params) => db.all(sql, params),
-    values: (sql, params) => db.values(sql, params),
-    get: (sql, params) => db.get(sql, params),
-    run: (sql, params) => db.run(sql, params),
     exec: (sql) => db.exec(sql),
     close: () => db.close(),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
   };
-  return { db: wrapped, copies: () => copies };
+}
+
+/** The store's driver, its transactions' COPY counted (`hide`: withheld, so points go by `unnest`). */
+function driver(mode: 'count' | 'hide'): { db: SqlDriver; copies: () => number } {
+  let copies = 0;
+  const db = wrappingTransactions(store.db, (tx) => {
+    const copyFrom = tx.copyFrom;
+    if (mode !== 'count' || !copyFrom) return forwarding(tx);
+    return forwarding(tx, {
+      copyFrom: (sql, data) => {
+        copies++;
+        return copyFrom(sql, data);
+      },
+    });
+  });
+  return { db, copies: () => copies };
 }
 
 let runCounter = 0;
@@ -304,34 +309,20 @@ describe.runIf(testBackendName() === 'postgres')('log-batch when the connection 
           cuts++;
           await database.terminateSessions();
         };
-        const cutting: SqlDriver = {
-          dialect: db.dialect,
-          all: (sql, params) => db.all(sql, params),
-          values: (sql, params) => db.values(sql, params),
-          get: (sql, params) => db.get(sql, params),
-          run: (sql, params) => db.run(sql, params),
-          exec: (sql) => db.exec(sql),
-          close: () => db.close(),
-          transaction: (fn) =>
-            db.transaction((tx) => {
-              const inner: Queryable = {
-                all: (sql, params) => tx.all(sql, params),
-                values: (sql, params) => tx.values(sql, params),
-                get: (sql, params) => tx.get(sql, params),
-                run: async (sql, params) => {
-                  if (!viaCopy && sql.includes('INSERT INTO latest_metrics')) await cut();
-                  return tx.run(sql, params);
-                },
-              };
-              if (viaCopy) {
-                inner.copyFrom = async (sql, data) => {
-                  await cut();
-                  return tx.copyFrom!(sql, data);
-                };
-              }
-              return fn(inner);
+        const cutting = wrappingTransactions(db, (tx) =>
+          forwarding(tx, {
+            run: async (sql, params) => {
+              if (!viaCopy && sql.includes('INSERT INTO latest_metrics')) await cut();
+              return tx.run(sql, params);
+            },
+            ...(viaCopy && {
+              copyFrom: async (sql: string, data: Parameters<NonNullable<Queryable['copyFrom']>>[1]) => {
+                await cut();
+                return tx.copyFrom!(sql, data);
+              },
             }),
-        };
+          }),
+        );
         const batch: Metric[] = [];
         for (let i = 0; i < 1000; i++) batch.push(point('loss', i, i, i));
         await expect(logBatch(cutting, runId, batch, [], [])).rejects.toMatchObject({
