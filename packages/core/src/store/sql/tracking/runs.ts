@@ -208,9 +208,10 @@ export async function runsJson(
   const halves =
     db.dialect === 'postgres' && pks.length >= splitAt ? chunks(pks, Math.ceil(pks.length / 2)) : [pks];
   const sql = runsJsonQuery(db.dialect);
-  // PostgreSQL hands the text over as bytes, which go to the answer as they are.
+  // A big page (split in halves) comes from PostgreSQL as bytes, which go to the answer as they are;
+  // a small one stays a prepared statement (the COPY's query is planned afresh each time).
   const read = async (part: readonly number[]): Promise<JsonText | null | undefined> =>
-    db.rawRow
+    db.rawRow && halves.length > 1
       ? ((await db.rawRow(sql, [JSON.stringify(part)], ['text']))?.[0] as Buffer | null | undefined)
       : (await db.values<[string | null]>(sql, [JSON.stringify(part)]))[0]?.[0];
   const arrays = await Promise.all(halves.map(read));
